@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+// Compiles every tests/components/c/*.c and examples/**/*.c with Debian's clang-14 and
+// wasi-libc (apt-get install clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32) into
+// build/<name>.wasm beside the source. The outputs are committed so tests and examples run
+// without a compiler; `--check` rebuilds into a temp dir and fails if any output differs.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const check = process.argv.includes('--check');
+const clang = ['clang-14', 'clang'].find((c) => {
+  try { execFileSync(c, ['--version'], { stdio: 'ignore' }); return true; } catch { return false; }
+});
+if (!clang) {
+  console.error('build-guests: clang not found (apt-get install clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32)');
+  process.exit(2);
+}
+const dirs = [join(root, 'tests', 'components', 'c'), ...readdirSync(join(root, 'examples'), { withFileTypes: true })
+  .filter((d) => d.isDirectory()).map((d) => join(root, 'examples', d.name))];
+let failed = 0;
+for (const dir of dirs) {
+  if (!existsSync(dir)) continue;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.c')).sort()) {
+    const name = basename(file, '.c');
+    const out = join(dir, 'build', `${name}.wasm`);
+    const tmp = check ? join(mkdtempSync(join(tmpdir(), 'guest-')), `${name}.wasm`) : out;
+    mkdirSync(dirname(tmp), { recursive: true });
+    // -Wl,--strip-debug and no build-id keep the bytes reproducible across machines.
+    execFileSync(clang, ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-Wall', '-Werror',
+      '-Wl,--strip-debug', '-o', tmp, join(dir, file)], { stdio: 'inherit' });
+    if (check) {
+      const same = existsSync(out) && Buffer.compare(readFileSync(out), readFileSync(tmp)) === 0;
+      if (!same) { console.error(`build-guests: ${out} is stale; run npm run build:guests`); failed++; }
+    }
+    console.log(`${check ? 'checked' : 'built'} ${out.slice(root.length + 1)}`);
+  }
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,29 @@
+/**
+ * Guest exit. The guest never ends the host: proc_exit and wasi:cli/exit throw an
+ * ExitSignal that unwinds the guest and is caught by whoever started it, which gets the
+ * code. With exit denied, a successful exit still ends the guest normally (WASI-Virt
+ * traps even then); any other code becomes a trap naming the rule.
+ */
+import type { Toggle } from '../../policy/types.js';
+
+export class ExitSignal extends Error {
+  constructor(readonly code: number) {
+    super(`guest exited with code ${code}`);
+    this.name = 'ExitSignal';
+  }
+}
+
+/** A trap the host raises on purpose (a policy refusing something with no error channel). */
+export class PolicyTrap extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PolicyTrap';
+  }
+}
+
+export function exitWith(policy: Toggle | undefined, code: number): never {
+  if (policy === 'deny' && code !== 0) {
+    throw new PolicyTrap(`denied by policy: exit = "deny" (the guest tried to exit with code ${code})`);
+  }
+  throw new ExitSignal(code);
+}

@@ -1,0 +1,117 @@
+/**
+ * The guest file system a policy describes: each `fs.preopens` entry becomes a preopen,
+ * memory entries become read-only trees, `virtualize` entries snapshots, and
+ * `runtime-dir` / `runtime-file` entries confined host paths, at any depth (a runtime
+ * dir nested inside a memory tree is a mount like any other). Absolute preopen names
+ * share one namespace, so a mount at `/usr/lib` shows inside one at `/`; relative names
+ * (`.`, as `wasmtime --dir .` gives) are separate roots.
+ */
+import type { FsEntry, FsPolicy, RuntimeDirOptions, VirtualizeOptions } from '../../policy/types.js';
+import type { DirHandle } from '../../virtual-fs/handle.js';
+import { MemoryTree } from '../../virtual-fs/memory-tree.js';
+import { MountTable, type MountTarget } from '../../virtual-fs/mount-table.js';
+import { RoDir } from '../../virtual-fs/ro-tree.js';
+import { decodeSnapshot } from '../../virtual-fs/snapshot.js';
+import type { Platform } from './platform.js';
+
+export interface FsOptions {
+  policy: FsPolicy | undefined;
+  /** Preopens the embedder supplies (node:wasi style): guest name to host path or handle. */
+  hostPreopens?: Record<string, string | DirHandle>;
+  /** Prebuilt snapshots by the guest path of their `virtualize` entry (bundles carry these). */
+  snapshots?: Record<string, Uint8Array>;
+  platform: Platform;
+}
+
+export interface GuestFs {
+  preopens: [string, DirHandle][];
+  table: MountTable;
+  /** Roots outside the absolute namespace (relative preopen names). */
+  others: DirHandle[];
+}
+
+export class FsSetupError extends Error {}
+
+export function virtualizeOptions(v: string | VirtualizeOptions): VirtualizeOptions {
+  return typeof v === 'string' ? { path: v } : v;
+}
+
+export function runtimeDirOptions(v: string | RuntimeDirOptions): RuntimeDirOptions {
+  return typeof v === 'string' ? { path: v } : v;
+}
+
+export function buildGuestFs(options: FsOptions): GuestFs {
+  const { platform } = options;
+  const table = new MountTable();
+  const preopens: [string, DirHandle][] = [];
+  const others: DirHandle[] = [];
+  let dev = 1n;
+
+  const need = <K extends keyof Platform>(what: K, why: string): NonNullable<Platform[K]> => {
+    const f = platform[what];
+    if (!f) throw new FsSetupError(`${why} needs a host file system, which the ${platform.name} platform does not have`);
+    return (f as (...a: unknown[]) => unknown).bind(platform) as NonNullable<Platform[K]>;
+  };
+
+  const target = (guest: string, entry: FsEntry, nested: (p: string[], e: FsEntry) => void): MountTarget => {
+    if ('dir' in entry) return new RoDir(MemoryTree.fromEntries(entry.dir, dev++, nested), 0);
+    if ('virtualize' in entry) {
+      const opts = virtualizeOptions(entry.virtualize);
+      const bytes = options.snapshots?.[guest] ?? need('buildSnapshot', `mount "${guest}" (virtualize ${opts.path})`)(opts);
+      const tree = decodeSnapshot(bytes, dev++);
+      return new RoDir(tree, tree.root);
+    }
+    if ('runtime-dir' in entry) {
+      const opts = runtimeDirOptions(entry['runtime-dir']);
+      return need('openHostDir', `"${guest}" (runtime-dir ${opts.path})`)(opts.path, { readonly: opts.readonly ?? false });
+    }
+    if ('runtime-file' in entry) {
+      return need('openHostFile', `"${guest}" (runtime-file ${entry['runtime-file']})`)(entry['runtime-file'], { readonly: false });
+    }
+    throw new FsSetupError(`"${guest}" must be a directory (dir, virtualize or runtime-dir) to be mounted there`);
+  };
+
+  // `key` names the entry in the policy (preopen name plus nested path; prebuilt snapshots
+  // are keyed by it); `at` is where it goes in the mount table.
+  const mountTree = (key: string, at: string, entry: FsEntry, into: MountTable, preopen: boolean): void => {
+    const pending: [string[], FsEntry][] = [];
+    const t = target(key, entry, (p, e) => pending.push([p, e]));
+    into.mount(at, t, { preopen });
+    for (const [p, e] of pending) mountTree(joinGuest(key, p), joinGuest(at, p), e, into, false);
+  };
+
+  for (const [name, entry] of Object.entries(options.policy?.preopens ?? {})) {
+    if (isAbsoluteName(name)) {
+      mountTree(name, name, entry, table, true);
+    } else {
+      const own = new MountTable();
+      mountTree(name, '/', entry, own, true);
+      const [[, root]] = own.preopens() as [[string, DirHandle]];
+      preopens.push([name, root]);
+      others.push(root);
+    }
+  }
+  const hostPreopens = Object.entries(options.hostPreopens ?? {});
+  if (hostPreopens.length > 0 && options.policy && !options.policy['host-preopens']) {
+    throw new FsSetupError('the policy denies host preopens (fs.host-preopens = false), but preopens were given');
+  }
+  for (const [name, host] of hostPreopens) {
+    const dir = typeof host === 'string' ? need('openHostDir', `preopen "${name}"`)(host, { readonly: false }) : host;
+    if (isAbsoluteName(name)) table.mount(name, dir, { preopen: true });
+    else {
+      dir.pinned = true;
+      preopens.push([name, dir]);
+      others.push(dir);
+    }
+  }
+  // Absolute preopens first in the order given, then relative ones (wasi-libc picks by prefix anyway).
+  return { preopens: [...table.preopens(), ...preopens], table, others };
+}
+
+function isAbsoluteName(name: string): boolean {
+  return name.startsWith('/');
+}
+
+function joinGuest(base: string, parts: string[]): string {
+  return `${base.replace(/\/+$/, '')}/${parts.join('/')}`;
+}

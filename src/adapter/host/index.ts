@@ -1,0 +1,109 @@
+/**
+ * The virtual host ("kernel"): everything a guest can observe, built once from a Policy
+ * and shared by both ABI faces. The faces translate calls into operations on this and
+ * on the handles it hands out; all semantics (env filtering, stdio modes, clocks,
+ * random, exit, the mount table, confinement) live here or below, never in a face.
+ */
+import type { Policy } from '../../policy/types.js';
+import { WasiError } from '../../virtual-fs/errors.js';
+import { Handle, type DirHandle } from '../../virtual-fs/handle.js';
+import { createClocks, type Clocks } from './clocks.js';
+import { resolveEnv } from './env.js';
+import { exitWith } from './exit.js';
+import { buildGuestFs, type GuestFs } from './fs.js';
+import { NEUTRAL_PLATFORM, type Platform } from './platform.js';
+import { createRandom, type RandomSource } from './random.js';
+import { StdinHandle, StdoutHandle, type InputSource, type OutputSink } from './stdio.js';
+
+export interface HostOptions {
+  policy: Policy;
+  /** The guest's argv when the policy leaves args unset (program name first). */
+  args?: string[];
+  /** Host variables the env rule filters; default the platform's (none on a neutral platform). */
+  env?: Record<string, string | undefined>;
+  stdin?: InputSource;
+  stdout?: OutputSink;
+  stderr?: OutputSink;
+  /** Embedder preopens, node:wasi style (guest name to host path); need fs passthrough. */
+  preopens?: Record<string, string | DirHandle>;
+  /** Prebuilt snapshots keyed by the policy path of their `virtualize` entry. */
+  snapshots?: Record<string, Uint8Array>;
+  platform?: Platform;
+  /** Receives one line per traced call when the policy (or this option) asks for tracing. */
+  trace?: ((line: string) => void) | boolean;
+}
+
+export class VirtualHost {
+  readonly policy: Policy;
+  readonly args: string[];
+  readonly env: [string, string][];
+  readonly cwd: string | undefined;
+  readonly clocks: Clocks;
+  readonly random: RandomSource;
+  readonly stdin: StdinHandle;
+  readonly stdout: StdoutHandle;
+  readonly stderr: StdoutHandle;
+  readonly fs: GuestFs;
+  /** Set when tracing: where trace lines go. */
+  readonly trace: ((line: string) => void) | undefined;
+  /** The last failure a face turned into an error code (trace lines name its rule). */
+  lastError: WasiError | undefined;
+  private readonly owned: Handle[] = [];
+
+  constructor(options: HostOptions) {
+    const platform = options.platform ?? NEUTRAL_PLATFORM;
+    const policy = options.policy;
+    this.policy = policy;
+    this.args = policy.args ?? options.args ?? ['main.wasm'];
+    this.env = resolveEnv(policy.env, options.env ?? platform.hostEnv?.() ?? {});
+    this.cwd = policy.cwd;
+    this.clocks = createClocks(policy.clocks);
+    this.random = createRandom(policy.random);
+    const stdio = policy.stdio ?? { stdin: 'allow', stdout: 'allow', stderr: 'allow' };
+    this.stdin = new StdinHandle(stdio.stdin, options.stdin ?? (stdio.stdin === 'allow' ? platform.stdin?.() : undefined));
+    this.stdout = new StdoutHandle('stdout', stdio.stdout, options.stdout ?? (stdio.stdout === 'allow' ? platform.stdout?.() : undefined));
+    this.stderr = new StdoutHandle('stderr', stdio.stderr, options.stderr ?? (stdio.stderr === 'allow' ? platform.stderr?.() : undefined));
+    this.fs = buildGuestFs({ policy: policy.fs, hostPreopens: options.preopens, snapshots: options.snapshots, platform });
+    for (const t of this.fs.table.targets()) if (t instanceof Handle) this.owned.push(t);
+    this.owned.push(...this.fs.others);
+    const wantTrace = options.trace ?? policy.debug ?? false;
+    this.trace = typeof wantTrace === 'function' ? wantTrace
+      : wantTrace ? (line: string) => this.stderrLine(line) : undefined;
+  }
+
+  /** The guest asked to exit: throws ExitSignal (or a PolicyTrap when exit is denied). */
+  exit(code: number): never {
+    this.flush();
+    return exitWith(this.policy.exit, code);
+  }
+
+  /** Network access (sockets / http) as the policy resolves it; untouched means allowed. */
+  allows(subsystem: 'sockets' | 'http'): boolean {
+    return this.policy[subsystem] !== 'deny';
+  }
+
+  /** Deliver everything the guest wrote. */
+  flush(): void {
+    this.stdout.sync();
+    this.stderr.sync();
+  }
+
+  /** Flush output and close every host resource the host opened. */
+  dispose(): void {
+    this.flush();
+    for (const h of this.owned) h.destroy();
+  }
+
+  private stderrLine(line: string): void {
+    this.stdout.sync();
+    const sink = this.stderr.sink;
+    if (sink) {
+      sink.write(new TextEncoder().encode(`[wasi-virt] ${line}\n`));
+      sink.flush();
+    }
+  }
+}
+
+export { ExitSignal, PolicyTrap } from './exit.js';
+export { CaptureSink, BufferSource, type InputSource, type OutputSink } from './stdio.js';
+export type { Platform } from './platform.js';

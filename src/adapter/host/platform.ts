@@ -1,0 +1,26 @@
+/**
+ * What the virtual host needs from the JavaScript host it runs in. Platform-neutral code
+ * takes one of these; `src/node/platform.ts` supplies the Node one (host directories,
+ * snapshot building, fd-backed stdio). A browser platform supplies fewer.
+ */
+import type { VirtualizeOptions } from '../../policy/types.js';
+import type { DirHandle } from '../../virtual-fs/handle.js';
+import type { FileMount } from '../../virtual-fs/mount-table.js';
+import type { InputSource, OutputSink } from './stdio.js';
+
+export interface Platform {
+  readonly name: string;
+  /** A confined host directory (`runtime-dir`, `--preopen`). */
+  openHostDir?(path: string, options: { readonly: boolean }): DirHandle;
+  /** A single host file (`runtime-file`). */
+  openHostFile?(path: string, options: { readonly: boolean }): FileMount;
+  /** Snapshot a host file or directory now (`virtualize` without a prebuilt snapshot). */
+  buildSnapshot?(options: VirtualizeOptions): Uint8Array;
+  /** The host's environment variables, for env allow/deny rules. */
+  hostEnv?(): Record<string, string | undefined>;
+  stdin?(): InputSource;
+  stdout?(): OutputSink;
+  stderr?(): OutputSink;
+}
+
+export const NEUTRAL_PLATFORM: Platform = { name: 'neutral' };

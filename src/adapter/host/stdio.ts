@@ -1,0 +1,96 @@
+/**
+ * Guest stdio. Guest fds 0-2 (and preview2's get-stdin/-stdout/-stderr) are these
+ * virtual handles, never the host's descriptors: closing or renumbering them in the
+ * guest leaves the host's stdio alone. Each stream is allow (host source or sink),
+ * ignore (reads see EOF, writes succeed and vanish) or deny (every call fails).
+ */
+import type { StdioMode } from '../../policy/types.js';
+import { fail } from '../../virtual-fs/errors.js';
+import { Handle, type FileType, type Stat } from '../../virtual-fs/handle.js';
+
+/** Where guest output goes. Sinks buffer as they like; `flush` must deliver everything. */
+export interface OutputSink {
+  write(bytes: Uint8Array): void;
+  flush(): void;
+  isTerminal?(): boolean;
+}
+
+/** Where guest input comes from. `read` blocks until data or EOF; null is EOF. */
+export interface InputSource {
+  read(max: number): Uint8Array | null;
+  /** True when a read would not block. */
+  ready?(): boolean;
+  isTerminal?(): boolean;
+}
+
+/** Collects output in memory (API capture, tests). */
+export class CaptureSink implements OutputSink {
+  readonly chunks: Uint8Array[] = [];
+  write(bytes: Uint8Array): void { this.chunks.push(bytes.slice()); }
+  flush(): void {}
+  bytes(): Uint8Array {
+    const total = this.chunks.reduce((n, c) => n + c.byteLength, 0);
+    const out = new Uint8Array(total);
+    let at = 0;
+    for (const c of this.chunks) { out.set(c, at); at += c.byteLength; }
+    return out;
+  }
+  text(): string { return new TextDecoder().decode(this.bytes()); }
+}
+
+/** Reads from a fixed buffer (API stdin), then EOF. */
+export class BufferSource implements InputSource {
+  private at = 0;
+  private readonly data: Uint8Array;
+  constructor(data: Uint8Array | string) {
+    this.data = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  }
+  read(max: number): Uint8Array | null {
+    if (this.at >= this.data.byteLength) return null;
+    const out = this.data.subarray(this.at, this.at + max);
+    this.at += out.byteLength;
+    return out;
+  }
+  ready(): boolean { return true; }
+}
+
+const EPOCH_STAT: Stat = { dev: 0n, ino: 0n, type: 'character-device', nlink: 1n, size: 0n, atim: 0n, mtim: 0n, ctim: 0n };
+
+export class StdinHandle extends Handle {
+  readonly fileType: FileType = 'character-device';
+  constructor(readonly mode: StdioMode, private readonly source: InputSource | undefined) {
+    super();
+    this.readable = true;
+    this.pinned = true;
+  }
+  override stat(): Stat { return { ...EPOCH_STAT }; }
+  override read(dst: Uint8Array): number {
+    if (this.mode === 'deny') fail('notcapable', 'denied by policy: stdio.stdin = "deny"');
+    if (this.mode === 'ignore' || !this.source || dst.byteLength === 0) return 0;
+    const chunk = this.source.read(dst.byteLength);
+    if (chunk === null) return 0;
+    dst.set(chunk);
+    return chunk.byteLength;
+  }
+  override readReady(): boolean {
+    return this.mode !== 'allow' || !this.source || (this.source.ready?.() ?? true);
+  }
+  override isTerminal(): boolean { return this.mode === 'allow' && (this.source?.isTerminal?.() ?? false); }
+}
+
+export class StdoutHandle extends Handle {
+  readonly fileType: FileType = 'character-device';
+  constructor(readonly name: 'stdout' | 'stderr', readonly mode: StdioMode, readonly sink: OutputSink | undefined) {
+    super();
+    this.writable = true;
+    this.pinned = true;
+  }
+  override stat(): Stat { return { ...EPOCH_STAT }; }
+  override write(src: Uint8Array): number {
+    if (this.mode === 'deny') fail('notcapable', `denied by policy: stdio.${this.name} = "deny"`);
+    if (this.mode === 'allow' && this.sink && src.byteLength > 0) this.sink.write(src);
+    return src.byteLength;
+  }
+  override sync(): void { this.sink?.flush(); }
+  override isTerminal(): boolean { return this.mode === 'allow' && (this.sink?.isTerminal?.() ?? false); }
+}

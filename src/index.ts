@@ -1,0 +1,22 @@
+/**
+ * wasi-virt, platform-neutral entry: nothing here imports `node:*`, so a browser bundle
+ * can take it whole. Node-only pieces (confined host directories, the snapshot builder,
+ * fd-backed stdio, the node:wasi drop-in) come from `src/node.ts`, which the package
+ * root resolves to under Node.
+ */
+export type * from './policy/types.js';
+export { SUBSYSTEMS } from './policy/types.js';
+export {
+  ERRNO, WasiError, toErrno, toPreview2, fromPreview2,
+  type ErrorCode, type ErrnoName, type Preview2ErrorCode,
+} from './virtual-fs/errors.js';
+export { Handle, DirHandle, type Stat, type FileType, type DirEntry, type OpenRequest } from './virtual-fs/handle.js';
+export { resolve, MAX_SYMLINK_HOPS } from './virtual-fs/resolver.js';
+export { MountTable } from './virtual-fs/mount-table.js';
+export { MemoryTree } from './virtual-fs/memory-tree.js';
+export { RoDir, RoFile, type RoTree } from './virtual-fs/ro-tree.js';
+export { decodeSnapshot } from './virtual-fs/snapshot.js';
+export {
+  VirtualHost, ExitSignal, PolicyTrap, CaptureSink, BufferSource,
+  type HostOptions, type InputSource, type OutputSink, type Platform,
+} from './adapter/host/index.js';

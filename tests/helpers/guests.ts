@@ -1,0 +1,70 @@
+/**
+ * Test guests, built from the sources in tests/components:
+ * - `wat/<name>.wat` compiled in-process with wabt;
+ * - `c/<name>.c` compiled with Debian's clang + wasi-libc by `npm run build:guests`, the
+ *   result committed as `c/build/<name>.wasm` so tests run without a compiler (CI rebuilds
+ *   and checks they match: tests/components.test.ts);
+ * - either one wrapped as a preview2 component with jco's preview1 command adapter.
+ * Builds are cached on disk by content hash in .cache/guests.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const COMPONENTS = join(ROOT, 'tests', 'components');
+const CACHE = join(ROOT, '.cache', 'guests');
+
+function hash(...parts: (string | Uint8Array)[]): string {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest('hex').slice(0, 24);
+}
+
+function cached(key: string, ext: string, build: () => Promise<Uint8Array>): Promise<Uint8Array> {
+  const file = join(CACHE, `${key}.${ext}`);
+  if (existsSync(file)) return Promise.resolve(new Uint8Array(readFileSync(file)));
+  return build().then((bytes) => {
+    mkdirSync(CACHE, { recursive: true });
+    writeFileSync(file, bytes);
+    return bytes;
+  });
+}
+
+let wabtPromise: Promise<Awaited<ReturnType<typeof import('wabt').default>>> | undefined;
+
+/** Compile WAT text to a core module. */
+export async function compileWat(source: string, name = 'inline.wat'): Promise<Uint8Array> {
+  return cached(hash('wat1', source), 'wasm', async () => {
+    wabtPromise ??= import('wabt').then((m) => m.default());
+    const wabt = await wabtPromise;
+    const mod = wabt.parseWat(name, source, { multi_value: true, bulk_memory: true, mutable_globals: true, sign_extension: true, sat_float_to_int: true });
+    try {
+      mod.validate();
+      return new Uint8Array(mod.toBinary({ write_debug_names: true }).buffer);
+    } finally {
+      mod.destroy();
+    }
+  });
+}
+
+/** tests/components/wat/<name>.wat as a core module. */
+export function wat(name: string): Promise<Uint8Array> {
+  const file = join(COMPONENTS, 'wat', `${name}.wat`);
+  return compileWat(readFileSync(file, 'utf8'), `${name}.wat`);
+}
+
+/** tests/components/c/build/<name>.wasm (built from c/<name>.c by `npm run build:guests`). */
+export function c(name: string): Uint8Array {
+  return new Uint8Array(readFileSync(join(COMPONENTS, 'c', 'build', `${name}.wasm`)));
+}
+
+/** A core module wrapped as a preview2 command component (jco's preview1 adapter). */
+export async function component(core: Uint8Array): Promise<Uint8Array> {
+  const jco = await import('@bytecodealliance/jco');
+  const adapter = readFileSync(fileURLToPath(jco.preview1AdapterCommandPath()));
+  return cached(hash('component1', core, adapter), 'component.wasm', async () => {
+    return new Uint8Array(await jco.componentNew(core, [['wasi_snapshot_preview1', adapter]]));
+  });
+}
