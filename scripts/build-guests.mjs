@@ -18,8 +18,9 @@ if (!clang) {
   console.error('build-guests: clang not found (apt-get install clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32)');
   process.exit(2);
 }
-const dirs = [join(root, 'tests', 'components', 'c'), ...readdirSync(join(root, 'examples'), { withFileTypes: true })
-  .filter((d) => d.isDirectory()).map((d) => join(root, 'examples', d.name))];
+const examples = join(root, 'examples');
+const dirs = [join(root, 'tests', 'components', 'c'), ...(existsSync(examples) ? readdirSync(examples, { withFileTypes: true }) : [])
+  .filter((d) => d.isDirectory()).map((d) => join(examples, d.name))];
 let failed = 0;
 for (const dir of dirs) {
   if (!existsSync(dir)) continue;
