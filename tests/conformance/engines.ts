@@ -86,6 +86,11 @@ const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 /** Node's built-in WASI (uvwasi), the reference peer. */
 export const nodeWasi: Engine = childEngine('node:wasi', here('./children/node-wasi.mjs'), ['--no-warnings']);
 
+/** jco + @bytecodealliance/preview2-shim, the JS preview2 peer (module wrapped as a component). */
+export const preview2Shim: Engine = childEngine('jco+preview2-shim', here('./children/jco-preview2-shim.mjs'), [
+  '--no-warnings',
+]);
+
 // ─── Engines under test: add one line per engine. ──────────────────────────────────────────
 // Every engine listed here runs every program in tests/components/c/manifest.json; its expected
 // failures (if any) live in expected-failures.ts under the same name. For example:
@@ -93,4 +98,5 @@ export const nodeWasi: Engine = childEngine('node:wasi', here('./children/node-w
 //   { name: 'wasi-virt preview2', run: (wasm, config) => runComponentInProcess(wasm, config) },
 export const ENGINES: Engine[] = [
   nodeWasi,
+  preview2Shim,
 ];
