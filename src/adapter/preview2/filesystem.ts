@@ -86,12 +86,13 @@ export class Descriptor {
     private readonly owned: boolean,
   ) {}
 
-  private dir(): DirHandle {
+  // #private: every prototype method of a resource class is traced as a WIT method.
+  #dir(): DirHandle {
     if (!(this.handle instanceof DirHandle)) fail('notdir', `"${this.label}" is not a directory`);
     return this.handle;
   }
 
-  private fail(e: unknown): never {
+  #fail(e: unknown): never {
     throw errorCode(this.ctx.host, e);
   }
 
@@ -99,33 +100,33 @@ export class Descriptor {
     try {
       if (!this.handle.readable) fail('badf', `"${this.label}" is not open for reading`);
       return new this.ctx.cls.InputStream(new FileReader(this.ctx, this.label, this.handle, offset));
-    } catch (e) { return this.fail(e); }
+    } catch (e) { return this.#fail(e); }
   }
 
   writeViaStream(offset: bigint): OutputStream {
     try {
       if (!this.handle.writable) fail('badf', `"${this.label}" is not open for writing`);
       return new this.ctx.cls.OutputStream(new FileWriter(this.ctx, this.label, this.handle, offset));
-    } catch (e) { return this.fail(e); }
+    } catch (e) { return this.#fail(e); }
   }
 
   appendViaStream(): OutputStream {
     try {
       if (!this.handle.writable) fail('badf', `"${this.label}" is not open for writing`);
       return new this.ctx.cls.OutputStream(new FileWriter(this.ctx, this.label, this.handle, 'append'));
-    } catch (e) { return this.fail(e); }
+    } catch (e) { return this.#fail(e); }
   }
 
   advise(offset: bigint, length: bigint, advice: string): void {
-    try { this.handle.advise(offset, length, ADVICE[advice] ?? 'normal'); } catch (e) { this.fail(e); }
+    try { this.handle.advise(offset, length, ADVICE[advice] ?? 'normal'); } catch (e) { this.#fail(e); }
   }
 
   syncData(): void {
-    try { this.handle.sync(true); } catch (e) { this.fail(e); }
+    try { this.handle.sync(true); } catch (e) { this.#fail(e); }
   }
 
   sync(): void {
-    try { this.handle.sync(false); } catch (e) { this.fail(e); }
+    try { this.handle.sync(false); } catch (e) { this.#fail(e); }
   }
 
   getFlags(): DescriptorFlags {
@@ -149,11 +150,11 @@ export class Descriptor {
     try {
       if (!this.handle.writable) fail('badf', `"${this.label}" is not open for writing`);
       this.handle.setSize(size);
-    } catch (e) { this.fail(e); }
+    } catch (e) { this.#fail(e); }
   }
 
   setTimes(atime: NewTimestamp, mtime: NewTimestamp): void {
-    try { this.handle.setTimes(toTime(atime), toTime(mtime)); } catch (e) { this.fail(e); }
+    try { this.handle.setTimes(toTime(atime), toTime(mtime)); } catch (e) { this.#fail(e); }
   }
 
   read(length: bigint, offset: bigint): [Uint8Array, boolean] {
@@ -164,34 +165,34 @@ export class Descriptor {
       const buf = new Uint8Array(max);
       const n = this.handle.read(buf, offset);
       return [n === max ? buf : buf.subarray(0, n), n < max];
-    } catch (e) { return this.fail(e); }
+    } catch (e) { return this.#fail(e); }
   }
 
   write(buffer: Uint8Array, offset: bigint): bigint {
     try {
       if (!this.handle.writable) fail('badf', `"${this.label}" is not open for writing`);
       return BigInt(this.handle.write(buffer, offset));
-    } catch (e) { return this.fail(e); }
+    } catch (e) { return this.#fail(e); }
   }
 
   readDirectory(): DirectoryEntryStream {
     try {
-      return new this.ctx.cls.DirectoryEntryStream(this.dir().readdir());
-    } catch (e) { return this.fail(e); }
+      return new this.ctx.cls.DirectoryEntryStream(this.#dir().readdir());
+    } catch (e) { return this.#fail(e); }
   }
 
   stat(): DescriptorStat {
-    try { return toStat(this.handle.stat()); } catch (e) { return this.fail(e); }
+    try { return toStat(this.handle.stat()); } catch (e) { return this.#fail(e); }
   }
 
-  private at<T>(path: string, follow: boolean, op: (dir: DirHandle, name: string, leaf: LeafInfo) => T): T {
+  #at<T>(path: string, follow: boolean, op: (dir: DirHandle, name: string, leaf: LeafInfo) => T): T {
     try {
-      return resolve(this.dir(), path, { follow }, op);
-    } catch (e) { return this.fail(e); }
+      return resolve(this.#dir(), path, { follow }, op);
+    } catch (e) { return this.#fail(e); }
   }
 
   statAt(pathFlags: PathFlags, path: string): DescriptorStat {
-    return this.at(path, !!pathFlags.symlinkFollow, (d, n, leaf) => {
+    return this.#at(path, !!pathFlags.symlinkFollow, (d, n, leaf) => {
       const s = d.statAt(n);
       if (leaf.trailingSlash && s.type !== 'directory') fail('notdir', `"${path}" is not a directory`);
       return toStat(s);
@@ -199,7 +200,7 @@ export class Descriptor {
   }
 
   setTimesAt(pathFlags: PathFlags, path: string, atime: NewTimestamp, mtime: NewTimestamp): void {
-    this.at(path, !!pathFlags.symlinkFollow, (d, n, leaf) => {
+    this.#at(path, !!pathFlags.symlinkFollow, (d, n, leaf) => {
       needDirIfSlash(d, n, leaf);
       d.setTimesAt(n, toTime(atime), toTime(mtime));
     });
@@ -215,7 +216,7 @@ export class Descriptor {
       write: !!flags.write,
       mutateDirectory: !!flags.mutateDirectory,
     };
-    const handle = this.at(path, !!pathFlags.symlinkFollow, (d, n, leaf) =>
+    const handle = this.#at(path, !!pathFlags.symlinkFollow, (d, n, leaf) =>
       d.openAt(n, leaf.trailingSlash ? { ...req, directory: true } : req));
     if (flags.fileIntegritySync || flags.dataIntegritySync || flags.requestedWriteSync) {
       handle.setFlags({ sync: !!flags.fileIntegritySync, dsync: !!flags.dataIntegritySync, rsync: !!flags.requestedWriteSync });
@@ -224,25 +225,25 @@ export class Descriptor {
   }
 
   readlinkAt(path: string): string {
-    return this.at(path, false, (d, n) => d.readlinkAt(n));
+    return this.#at(path, false, (d, n) => d.readlinkAt(n));
   }
 
   createDirectoryAt(path: string): void {
-    this.at(path, false, (d, n) => {
+    this.#at(path, false, (d, n) => {
       if (n === '.') fail('exist', `"${path}" exists`);
       d.mkdirAt(n);
     });
   }
 
   removeDirectoryAt(path: string): void {
-    this.at(path, false, (d, n) => {
+    this.#at(path, false, (d, n) => {
       if (n === '.') fail('inval', `cannot remove "${path}"`);
       d.rmdirAt(n);
     });
   }
 
   unlinkFileAt(path: string): void {
-    this.at(path, false, (d, n, leaf) => {
+    this.#at(path, false, (d, n, leaf) => {
       if (leaf.trailingSlash) {
         fail(n !== '.' && d.statAt(n).type === 'directory' ? 'isdir' : 'notdir', `"${path}" names a directory`);
       }
@@ -251,16 +252,16 @@ export class Descriptor {
   }
 
   symlinkAt(oldPath: string, newPath: string): void {
-    this.at(newPath, false, (d, n) => {
+    this.#at(newPath, false, (d, n) => {
       if (n === '.') fail('exist', `"${newPath}" exists`);
       d.symlinkAt(oldPath, n);
     });
   }
 
   renameAt(oldPath: string, newDescriptor: Descriptor, newPath: string): void {
-    this.at(oldPath, false, (d1, n1, leaf1) => {
+    this.#at(oldPath, false, (d1, n1, leaf1) => {
       needDirIfSlash(d1, n1, leaf1);
-      resolve(newDescriptor.dir(), newPath, { follow: false }, (d2, n2) => {
+      resolve(newDescriptor.#dir(), newPath, { follow: false }, (d2, n2) => {
         if (n1 === '.' || n2 === '.') fail('busy', 'cannot rename a directory onto or from itself');
         if (!d1.sameDevice(d2)) fail('xdev', 'rename across file systems');
         d1.renameAt(n1, d2, n2);
@@ -269,8 +270,8 @@ export class Descriptor {
   }
 
   linkAt(oldPathFlags: PathFlags, oldPath: string, newDescriptor: Descriptor, newPath: string): void {
-    this.at(oldPath, !!oldPathFlags.symlinkFollow, (d1, n1) => {
-      resolve(newDescriptor.dir(), newPath, { follow: false }, (d2, n2) => {
+    this.#at(oldPath, !!oldPathFlags.symlinkFollow, (d1, n1) => {
+      resolve(newDescriptor.#dir(), newPath, { follow: false }, (d2, n2) => {
         if (n1 === '.') fail('perm', 'cannot hard-link a directory');
         if (n2 === '.') fail('exist', `"${newPath}" exists`);
         if (!d1.sameDevice(d2)) fail('xdev', 'link across file systems');
@@ -298,11 +299,11 @@ export class Descriptor {
     try {
       const s = this.handle.stat();
       return { upper: s.dev, lower: s.ino };
-    } catch (e) { return this.fail(e); }
+    } catch (e) { return this.#fail(e); }
   }
 
   metadataHashAt(pathFlags: PathFlags, path: string): { upper: bigint; lower: bigint } {
-    return this.at(path, !!pathFlags.symlinkFollow, (d, n) => {
+    return this.#at(path, !!pathFlags.symlinkFollow, (d, n) => {
       const s = d.statAt(n);
       return { upper: s.dev, lower: s.ino };
     });
