@@ -110,9 +110,9 @@ export class NotACommandError extends Error {
   override name = 'NotACommandError';
 }
 
-/** `run` returned `err` (jco throws a ComponentError carrying the payload). */
+/** `run` returned `err` (jco throws its own ComponentError, one class per generated module). */
 function isRunError(e: unknown): boolean {
-  return e instanceof Error && e.name === 'ComponentError' && 'payload' in e;
+  return e instanceof Error && e.constructor.name === 'ComponentError' && Object.hasOwn(e, 'payload');
 }
 
 export interface RunComponentOptions extends HostOptions, InstantiateOptions {}
