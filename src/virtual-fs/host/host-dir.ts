@@ -296,7 +296,7 @@ export class HostDir extends DirHandle {
 
   /**
    * A write-intent open in a read-only preopen: the code a read-only tree gives for the
-   * same situation (noent, exist, loop, isdir before rofs), with nothing opened.
+   * same situation (noent, exist, loop, isdir, notdir before rofs), with nothing opened.
    */
   private refuseOpen(name: string, req: OpenRequest): never {
     if (name === '.') {
@@ -310,7 +310,11 @@ export class HostDir extends DirHandle {
     }
     if (req.create && req.exclusive) fail('exist', `"${name}" exists`);
     if (st.isSymbolicLink()) fail('loop', `"${name}" is a symlink`);
-    if (st.isDirectory() && (req.write || req.append || req.truncate)) fail('isdir', `"${name}" is a directory`);
+    if (st.isDirectory()) {
+      if (req.write || req.append || req.truncate) fail('isdir', `"${name}" is a directory`);
+    } else if (req.directory) {
+      fail('notdir', `"${name}" is not a directory`);
+    }
     return refuseReadOnly();
   }
 

@@ -102,6 +102,8 @@ export function touchStamp(ns: bigint): string {
 function touchTimes(target: TimesTarget, atim: TimeChange, mtim: TimeChange): boolean {
   const bin = findTouch();
   if (bin === null) return false;
+  // touch -c says nothing when the object is missing: make that noent here.
+  target.current();
   const { path, stdin, noDereference } = target.touch();
   const base = noDereference ? ['-c', '-h'] : ['-c'];
   const run = (fields: string[], t: bigint | 'now'): void => {
