@@ -51,6 +51,8 @@ describe.each<Confinement>(['proc', 'path'])('read-write host preopen (%s)', (co
     expect(code(() => root.openAt('file', { directory: true }))).toBe('notdir');
     expect(code(() => root.openAt('dir', { write: true }))).toBe('isdir');
     expect(code(() => root.openAt('.', { write: true, directory: true }))).toBe('isdir');
+    expect(code(() => root.openAt('fresh', { create: true, directory: true }))).toBe('inval');
+    expect(fs.existsSync(host('fresh'))).toBe(false);
     expect(code(() => resolve(root, 'nodir/x', { follow: false }, (d, n) => d.openAt(n, { create: true })))).toBe('noent');
     expect(code(() => resolve(root, 'file/x', { follow: false }, (d, n) => d.openAt(n, { create: true })))).toBe('notdir');
     const created = root.openAt('new', { create: true, write: true });
@@ -235,6 +237,29 @@ describe.each<Confinement>(['proc', 'path'])('read-write host preopen (%s)', (co
       expect(code(() => root.openAt('sock', { read: true }))).toBe('nxio');
     } finally {
       await new Promise((ok) => server.close(ok));
+    }
+  });
+
+  it('host failures anywhere (also in checks) come back as codes, not Node exceptions', () => {
+    const long = 'n'.repeat(300);
+    expect(code(() => readAt(root, long))).toBe('nametoolong');
+    expect(code(() => readAt(root, `${long}/x`))).toBe('nametoolong');
+    expect(code(() => root.statAt(long))).toBe('nametoolong');
+    expect(code(() => root.leafLink(long))).toBe('nametoolong');
+    expect(code(() => root.openAt(long, { create: true, write: true }))).toBe('nametoolong');
+    expect(code(() => root.mkdirAt(long))).toBe('nametoolong');
+    if (process.getuid?.() !== 0) {
+      fs.chmodSync(host('dir'), 0);
+      try {
+        expect(code(() => readAt(root, 'dir/x'))).toBe('acces');
+        const d = root.openAt('dir', { directory: true }) as DirHandle;
+        expect(code(() => d.leafLink('x'))).toBe('acces');
+        expect(code(() => d.statAt('x'))).toBe('acces');
+        expect(code(() => d.readdir())).toBe('acces');
+        d.close();
+      } finally {
+        fs.chmodSync(host('dir'), 0o755);
+      }
     }
   });
 

@@ -39,6 +39,23 @@ interface Ident {
 /** How often a walk retries when the entry changes between the failed open and the lstat. */
 const WALK_RETRIES = 3;
 
+/** lstat that reports a missing entry as undefined and any other failure as a WasiError. */
+function lstat(p: string, name: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p, { throwIfNoEntry: false });
+  } catch (e) {
+    return hostFail(e, 'stat', name);
+  }
+}
+
+function lstatBig(p: string, name: string): fs.BigIntStats | undefined {
+  try {
+    return fs.lstatSync(p, { bigint: true, throwIfNoEntry: false });
+  } catch (e) {
+    return hostFail(e, 'stat', name);
+  }
+}
+
 export class HostDir extends DirHandle {
   constructor(
     private fd: number,
@@ -68,7 +85,7 @@ export class HostDir extends DirHandle {
 
   /** Path fallback: the path must still name this very directory. */
   private verify(): void {
-    const now = fs.lstatSync(this.path!, { bigint: true, throwIfNoEntry: false });
+    const now = lstatBig(this.path!, '.');
     if (!now) fail('noent', 'directory was moved or removed');
     if (now.dev !== this.ident!.dev || now.ino !== this.ident!.ino) {
       fail('notcapable', 'directory was replaced since it was opened');
@@ -156,7 +173,7 @@ export class HostDir extends DirHandle {
         const code = (e as { code?: unknown }).code;
         if (code !== 'ELOOP' && code !== 'ENOTDIR') return hostFail(e, 'open directory', name);
         // A symlink (for the resolver to follow) or not a directory at all.
-        const st = fs.lstatSync(p, { throwIfNoEntry: false });
+        const st = lstat(p, name);
         if (!st) fail('noent', `no such file or directory "${name}"`);
         if (st.isSymbolicLink()) {
           const target = this.readlinkOrUndefined(p, name);
@@ -173,7 +190,7 @@ export class HostDir extends DirHandle {
   private walkPath(name: string): Walk {
     for (let attempt = 1; ; attempt++) {
       const p = this.at(name);
-      const st = fs.lstatSync(p, { bigint: true, throwIfNoEntry: false });
+      const st = lstatBig(p, name);
       if (!st) fail('noent', `no such file or directory "${name}"`);
       if (st.isSymbolicLink()) {
         const target = this.readlinkOrUndefined(p, name);
@@ -220,7 +237,7 @@ export class HostDir extends DirHandle {
     checkName(name);
     if (name === '.') return undefined;
     const p = this.at(name);
-    const st = fs.lstatSync(p, { throwIfNoEntry: false });
+    const st = lstat(p, name);
     return st?.isSymbolicLink() ? this.readlinkOrUndefined(p, name) : undefined;
   }
 
@@ -254,6 +271,8 @@ export class HostDir extends DirHandle {
     if (this.readonly && (req.create || req.truncate || req.write || req.append || (name === '.' && req.exclusive))) {
       this.refuseOpen(name, req);
     }
+    // Linux before 6.4 could create a regular file for O_CREAT|O_DIRECTORY; 6.4+ says EINVAL.
+    if (req.create && req.directory) fail('inval', 'create and directory together');
     const write = !!req.write;
     let flags = OPEN_BASE | (write ? (req.read ? O.O_RDWR : O.O_WRONLY) : O.O_RDONLY);
     if (req.create) flags |= O.O_CREAT;
@@ -261,7 +280,7 @@ export class HostDir extends DirHandle {
     if (req.truncate) flags |= O.O_TRUNC;
     if (req.directory) flags |= O.O_DIRECTORY;
     const p = this.at(name);
-    const before = this.ctx.confinement === 'path' ? fs.lstatSync(p, { bigint: true, throwIfNoEntry: false }) : undefined;
+    const before = this.ctx.confinement === 'path' ? lstatBig(p, name) : undefined;
     confinementHooks.beforeOpen?.(name, this.ctx.confinement);
     let fd: number;
     try {
@@ -303,7 +322,7 @@ export class HostDir extends DirHandle {
       if (req.exclusive) fail('exist', '"." exists');
       refuseReadOnly();
     }
-    const st = fs.lstatSync(this.at(name), { throwIfNoEntry: false });
+    const st = lstat(this.at(name), name);
     if (!st) {
       if (req.create) refuseReadOnly();
       fail('noent', `no such file or directory "${name}"`);
@@ -324,12 +343,7 @@ export class HostDir extends DirHandle {
       this.at(name);
       return this.stat();
     }
-    let st: fs.BigIntStats | undefined;
-    try {
-      st = fs.lstatSync(this.at(name), { bigint: true, throwIfNoEntry: false });
-    } catch (e) {
-      return hostFail(e, 'stat', name);
-    }
+    const st = lstatBig(this.at(name), name);
     if (!st) fail('noent', `no such file or directory "${name}"`);
     return toStat(st);
   }
@@ -354,7 +368,7 @@ export class HostDir extends DirHandle {
     try {
       applyTimes({
         current: () => {
-          const st = fs.lstatSync(p, { bigint: true, throwIfNoEntry: false });
+          const st = lstatBig(p, name);
           if (!st) fail('noent', `no such file or directory "${name}"`);
           return st;
         },

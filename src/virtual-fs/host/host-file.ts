@@ -62,7 +62,14 @@ export class HostFile extends Handle {
   }
 
   get fileType(): FileType {
-    return (this.kind ??= typeOfMode(fs.fstatSync(this.live()).mode));
+    if (this.kind === undefined) {
+      try {
+        this.kind = typeOfMode(fs.fstatSync(this.live()).mode);
+      } catch (e) {
+        return this.failHost(e, 'stat');
+      }
+    }
+    return this.kind;
   }
 
   /** The fd, unless closed: a closed fd number may already name some other host file. */
