@@ -63,11 +63,14 @@ describe.each<Confinement>(['proc', 'path'])('host confinement (%s)', (confineme
 
   afterEach(() => {
     confinementHooks.beforeOpen = undefined;
-    // The promise of every case: the outside tree is exactly as it was.
-    expect(snapshotTree(f)).toEqual(before);
-    expect(outsideContents(f)).toEqual(contents);
-    root.destroy();
-    f.cleanup();
+    try {
+      // The promise of every case: the outside tree is exactly as it was.
+      expect(snapshotTree(f)).toEqual(before);
+      expect(outsideContents(f)).toEqual(contents);
+    } finally {
+      root.destroy();
+      f.cleanup();
+    }
   });
 
   it('the sentinel check notices a read, so the checks below can fail', () => {

@@ -74,11 +74,14 @@ describe.each<Confinement>(['proc', 'path'])('read-only host preopen (%s)', (con
   });
 
   afterEach(() => {
-    expect(fingerprint(f.root)).toEqual(before);
-    expect(fingerprint(f.root2)).toEqual(before2);
-    ro.destroy();
-    rw.destroy();
-    f.cleanup();
+    try {
+      expect(fingerprint(f.root)).toEqual(before);
+      expect(fingerprint(f.root2)).toEqual(before2);
+    } finally {
+      ro.destroy();
+      rw.destroy();
+      f.cleanup();
+    }
   });
 
   it('reads work', () => {
