@@ -8,7 +8,7 @@
  * stat afterwards, so a libuv that converts differently is caught, not trusted); otherwise
  * touch(1) sets the exact value with `-d @SEC.NSEC`, on the very fd we hold (passed as the
  * child's stdin and named `/proc/self/fd/0`), one time field per call so an omitted field
- * stays untouched. That costs a process spawn (~1.5 ms), only for sub-microsecond values,
+ * stays untouched. That costs a process spawn (1.6-4 ms here), only for sub-microsecond values,
  * pre-1970 values and single-field updates of a file whose other time has nanoseconds.
  */
 import { execFileSync } from 'node:child_process';
