@@ -457,7 +457,7 @@ export class HostDir extends DirHandle {
     checkName(name);
     checkName(dstName);
     if (this.readonly) refuseReadOnly();
-    const to = unwrapDir(dst);
+    const to = unwrapDir(dst, dstName);
     if (!(to instanceof HostDir)) fail('xdev', 'rename or link across file systems');
     if (to.readonly) refuseReadOnly();
     return to;
