@@ -17,6 +17,7 @@ const TREE: Record<string, FsEntry> = {
   'bin.dat': { file: [0, 1, 2, 255] },
   sub: { dir: { 'b.txt': { source: 'beta\n' }, deeper: { dir: { 'c.txt': { source: 'gamma\n' } } } } },
   link: { symlink: 'sub/b.txt' },
+  dlink: { symlink: 'sub/deeper' },
   escape: { symlink: '../outside' },
 };
 
@@ -31,11 +32,13 @@ describe('reading a memory tree', () => {
     expect((await tool$(['cat', 'sub/deeper/c.txt'])).stdout).toBe('gamma\n');
     expect((await tool$(['cat', 'sub/../sub/./b.txt'])).stdout).toBe('beta\n');
     expect((await tool$(['cat', 'link'])).stdout).toBe('beta\n');
+    expect((await tool$(['ls', 'dlink'])).stdout).toBe('4 c.txt\n');
+    expect((await tool$(['cat', 'dlink/c.txt'])).stdout).toBe('gamma\n');
   });
 
   it('lists the preopen root and subdirectories', async () => {
     const root = await tool$(['ls', '.']);
-    expect(root).toMatchObject({ code: 0, stdout: '4 a.txt\n4 bin.dat\n7 escape\n7 link\n3 sub\n' });
+    expect(root).toMatchObject({ code: 0, stdout: '4 a.txt\n4 bin.dat\n7 dlink\n7 escape\n7 link\n3 sub\n' });
     expect((await tool$(['ls', 'sub'])).stdout).toBe('4 b.txt\n3 deeper\n');
   });
 
@@ -69,7 +72,7 @@ describe('mounts', () => {
   it('shows a nested mount inside the root and lists both preopens', async () => {
     const p = policy({ '/data': { dir: { 'd.txt': { source: 'data\n' } } } });
     expect((await tool$(['preopens'], p)).stdout).toBe('3 /\n4 /data\n');
-    expect((await tool$(['ls', '.'], p)).stdout).toBe('4 a.txt\n4 bin.dat\n3 data\n7 escape\n7 link\n3 sub\n');
+    expect((await tool$(['ls', '.'], p)).stdout).toBe('4 a.txt\n4 bin.dat\n3 data\n7 dlink\n7 escape\n7 link\n3 sub\n');
     expect((await tool$(['cat', 'data/d.txt'], p)).stdout).toBe('data\n');
     expect((await tool$(['rmdir', 'data'], p)).code).toBe(1);
   });

@@ -33,6 +33,7 @@ beforeEach(() => {
   fs.writeFileSync(path.join(base, 'secret.txt'), 'outside\n');
   fs.symlinkSync('../secret.txt', path.join(dir, 'out-link'));
   fs.symlinkSync('sub/b.txt', path.join(dir, 'in-link'));
+  fs.symlinkSync('sub', path.join(dir, 'dir-link'));
 });
 afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
 
@@ -45,10 +46,14 @@ describe('host directory, read-write', () => {
   it('reads files and follows symlinks that stay inside', async () => {
     expect((await tool$(['cat', 'a.txt'], rw())).stdout).toBe('alpha\n');
     expect((await tool$(['cat', 'in-link'], rw())).stdout).toBe('beta\n');
+    expect((await tool$(['ls', 'dir-link'], rw())).stdout).toBe('4 b.txt\n');
+    expect((await tool$(['stat', 'dir-link'], rw())).stdout).toMatch(/^type=3 /);
+    expect((await tool$(['write', 'dir-link/via-link.txt', 'v'], rw())).code).toBe(0);
+    expect(read('sub/via-link.txt')).toBe('v');
   });
 
   it('lists and stats the preopen root', async () => {
-    expect((await tool$(['ls', '.'], rw())).stdout).toBe('4 a.txt\n7 in-link\n7 out-link\n3 sub\n');
+    expect((await tool$(['ls', '.'], rw())).stdout).toBe('4 a.txt\n7 dir-link\n7 in-link\n7 out-link\n3 sub\n');
     expect((await tool$(['stat', '.'], rw())).stdout).toMatch(/^type=3 size=\d+\n$/);
     expect((await tool$(['fstat'], rw())).stdout).toBe('type=3\n');
   });
@@ -86,7 +91,7 @@ describe('host directory, read-only', () => {
     expect(await tool$(['mkdir', 'd'], ro())).toMatchObject({ code: 1, stderr: 'mkdir errno=69\n' });
     expect(await tool$(['rm', 'a.txt'], ro())).toMatchObject({ code: 1, stderr: 'rm errno=69\n' });
     expect(await tool$(['mv', 'a.txt', 'z.txt'], ro())).toMatchObject({ code: 1, stderr: 'mv errno=69\n' });
-    expect(fs.readdirSync(dir).sort()).toEqual(['a.txt', 'in-link', 'out-link', 'sub']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['a.txt', 'dir-link', 'in-link', 'out-link', 'sub']);
     expect(read('a.txt')).toBe('alpha\n');
   });
 

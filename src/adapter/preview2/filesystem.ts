@@ -54,6 +54,8 @@ function toTime(t: NewTimestamp): TimeChange {
   return t.tag === 'no-change' ? undefined : t.tag === 'now' ? 'now' : fromDatetime(t.val);
 }
 
+const isLinkStat = (s: Stat): boolean => s.type === 'symbolic-link';
+
 function joinLabel(base: string, path: string): string {
   return base.endsWith('/') ? base + path : `${base}/${path}`;
 }
@@ -191,12 +193,38 @@ export class Descriptor {
     } catch (e) { return this.#fail(e); }
   }
 
+  /**
+   * Resolve with the final symlink followed, trying the plain lookup first: when the leaf
+   * is no symlink, following changes nothing and the resolver's extra leaf check (an lstat
+   * on a host directory) is saved. `isLink` says a result came from a symlink leaf;
+   * `retry` says an error may have (an open without follow of a symlink fails with loop,
+   * or notdir when a directory was asked for). Either way the lookup is redone following.
+   */
+  #follow<T>(
+    path: string,
+    op: (dir: DirHandle, name: string, leaf: LeafInfo) => T,
+    isLink: (r: T) => boolean,
+    retry: (e: WasiError) => boolean = () => false,
+  ): T {
+    try {
+      const dir = this.#dir();
+      try {
+        const r = resolve(dir, path, { follow: false }, op);
+        if (!isLink(r)) return r;
+      } catch (e) {
+        if (!(e instanceof WasiError) || !retry(e)) throw e;
+      }
+      return resolve(dir, path, { follow: true }, op);
+    } catch (e) { return this.#fail(e); }
+  }
+
   statAt(pathFlags: PathFlags, path: string): DescriptorStat {
-    return this.#at(path, !!pathFlags.symlinkFollow, (d, n, leaf) => {
+    const op = (d: DirHandle, n: string, leaf: LeafInfo): Stat => {
       const s = d.statAt(n);
       if (leaf.trailingSlash && s.type !== 'directory') fail('notdir', `"${path}" is not a directory`);
-      return toStat(s);
-    });
+      return s;
+    };
+    return toStat(pathFlags.symlinkFollow ? this.#follow(path, op, isLinkStat) : this.#at(path, false, op));
   }
 
   setTimesAt(pathFlags: PathFlags, path: string, atime: NewTimestamp, mtime: NewTimestamp): void {
@@ -216,8 +244,10 @@ export class Descriptor {
       write: !!flags.write,
       mutateDirectory: !!flags.mutateDirectory,
     };
-    const handle = this.#at(path, !!pathFlags.symlinkFollow, (d, n, leaf) =>
-      d.openAt(n, leaf.trailingSlash ? { ...req, directory: true } : req));
+    const op = (d: DirHandle, n: string, leaf: LeafInfo): Handle => d.openAt(n, leaf.trailingSlash ? { ...req, directory: true } : req);
+    const handle = pathFlags.symlinkFollow
+      ? this.#follow(path, op, () => false, (e) => e.code === 'loop' || e.code === 'notdir')
+      : this.#at(path, false, op);
     if (flags.fileIntegritySync || flags.dataIntegritySync || flags.requestedWriteSync) {
       handle.setFlags({ sync: !!flags.fileIntegritySync, dsync: !!flags.dataIntegritySync, rsync: !!flags.requestedWriteSync });
     }
@@ -303,10 +333,9 @@ export class Descriptor {
   }
 
   metadataHashAt(pathFlags: PathFlags, path: string): { upper: bigint; lower: bigint } {
-    return this.#at(path, !!pathFlags.symlinkFollow, (d, n) => {
-      const s = d.statAt(n);
-      return { upper: s.dev, lower: s.ino };
-    });
+    const op = (d: DirHandle, n: string): Stat => d.statAt(n);
+    const s = pathFlags.symlinkFollow ? this.#follow(path, op, isLinkStat) : this.#at(path, false, op);
+    return { upper: s.dev, lower: s.ino };
   }
 
   [Symbol.dispose](): void {
