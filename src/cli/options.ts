@@ -54,7 +54,8 @@ function policyOptions(y: Argv, mode: CommandMode | 'any'): Argv {
     .option('deterministic', { type: 'string', group: OTHER, describe: '--deterministic[=SEED]: virtual clocks (start 2000-01-01T00:00:00Z, +1 ms per reading, sleeps return at once) and random seeded with SEED (default 0). An explicit --allow-clocks=false / --allow-random=false still denies' })
     .option('cwd', { type: 'string', group: OTHER, describe: '--cwd DIR: the guest\'s initial working directory' })
     .option('config', { type: 'string', group: OTHER, describe: '--config FILE: a policy file (.toml or .json, see docs/policy.md); flags override it' })
-    .option('debug', { type: 'boolean', group: OTHER, describe: 'Trace every WASI call to stderr, and print the stack of an internal error' });
+    .option('debug', { type: 'boolean', group: OTHER, describe: 'Trace every WASI call to stderr, and print the stack of an internal error' })
+    .option('wasi-version', { type: 'string', group: OTHER, describe: '--wasi-version VER: accepted so WASI-Virt command lines work, and ignored (every WASI 0.2.x import is served)' });
 }
 
 const FOR = { type: 'string', choices: ['run', 'compose'], group: OTHER, describe: 'Which command\'s defaults apply (default compose)' } as const;

@@ -5,7 +5,7 @@ import { cli, ensureBuilt } from './cli.js';
 const POLICY_FLAGS = [
   '--allow-all', '--allow-clocks', '--allow-exit', '--allow-fs', '--allow-http', '--allow-random', '--allow-sockets',
   '--allow-stdio', '--stdio', '--stdin', '--stdout', '--stderr', '--allow-env', '--env', '-e', '--mount', '--include',
-  '--exclude', '--preopen', '--deterministic', '--cwd', '--config', '--debug', '--help', '--version',
+  '--exclude', '--preopen', '--deterministic', '--cwd', '--config', '--debug', '--wasi-version', '--help', '--version',
 ];
 const WASMTIME = ['--dir', '--mapdir'];
 
