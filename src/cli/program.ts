@@ -10,7 +10,6 @@ import { prepareArgv, toCliFlags, usageMessage } from './argv.js';
 import { buildCli, YargsUsageError, type Chosen } from './options.js';
 import { policyFromFlags, type CommandMode } from './flags.js';
 import { checkAppFile, checkMountSources } from './check-sources.js';
-import { loadPolicyFileSync } from '../policy/load.js';
 import type { Policy } from '../policy/types.js';
 import { FsSetupError } from '../adapter/host/fs.js';
 
@@ -36,7 +35,8 @@ async function dispatch({ command, argv }: Chosen): Promise<number> {
   const app = argv.app === undefined ? undefined : String(argv.app);
   const configFile = lastString(argv.config);
   if (configFile === '') throw new CliError('--config expects a policy file (.toml or .json)');
-  const config = configFile === undefined ? undefined : loadPolicyFileSync(configFile);
+  // The TOML and JSON parsers load only when a file is given.
+  const config = configFile === undefined ? undefined : (await import('../policy/load.js')).loadPolicyFileSync(configFile);
   const guestArgs = [...((argv.args as unknown[] | undefined) ?? []), ...((argv['--'] as unknown[] | undefined) ?? [])].map(String);
   const resolve = (mode: CommandMode): Policy => policyFromFlags(flags, { mode, config });
 
