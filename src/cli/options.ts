@@ -109,7 +109,7 @@ export function buildCli(argv: string[], version: string, choose: (c: Chosen) =>
     .strict()
     .help()
     .alias('help', 'h')
-    .version(version)
+    .version(`wasi-virt ${version}`)
     .alias('version', 'V')
     .wrap(width)
     .exitProcess(false)

@@ -145,5 +145,7 @@ describe('what is not an error', () => {
       expect(r.stderr).toBe('');
       expect(r.stdout.length).toBeGreaterThan(0);
     }
+    // One line, `<name> <version>`: what the wasi-testsuite adapters print.
+    expect(cli(['--version']).stdout).toMatch(/^wasi-virt \d+\.\d+\.\d+\n$/);
   });
 });

@@ -90,6 +90,11 @@ describe('mounts and preopens', () => {
     });
   });
 
+  it('keeps relative guest names as written (wasmtime --dir D preopens D under its own name)', () => {
+    expect(Object.keys(run({ dir: ['fs-tests.dir', './x', '../y::../y'] }).fs!.preopens)).toEqual(['fs-tests.dir', './x', '../y']);
+    expect(() => run({ dir: ['./a::x', './b::x'] })).toThrow('two mounts for guest path "x"');
+  });
+
   it('applies --include / --exclude to every --mount', () => {
     expect(compose({ mount: ['/=./site', '/b=./b'], include: ['**/*.html'], exclude: ['drafts/**', '.git/**'] }).fs!.preopens).toEqual({
       '/': { virtualize: { path: './site', include: ['**/*.html'], exclude: ['drafts/**', '.git/**'] } },

@@ -44,7 +44,9 @@ describe('validatePolicy: compat forms become canonical', () => {
       fs: {
         preopens: {
           '/data//x/': { virtualize: { path: './x' } },
-          './': { 'runtime-dir': { path: '.', readonly: false } },
+          '.': { 'runtime-dir': { path: '.', readonly: false } },
+          './fs-tests.dir/': { 'runtime-dir': 'fs-tests.dir' },
+          '../up': { 'runtime-dir': '..' },
           '/ro': { 'runtime-dir': { path: '/srv', readonly: true } },
           '/site': { virtualize: { path: './site', include: ['**/*.html'], exclude: ['drafts/**'], 'outside-symlinks': 'skip' } },
         },
@@ -52,6 +54,8 @@ describe('validatePolicy: compat forms become canonical', () => {
     }).fs!.preopens).toEqual({
       '/data/x': { virtualize: './x' },
       '.': { 'runtime-dir': '.' },
+      './fs-tests.dir/': { 'runtime-dir': 'fs-tests.dir' },
+      '../up': { 'runtime-dir': '..' },
       '/ro': { 'runtime-dir': { path: '/srv', readonly: true } },
       '/site': { virtualize: { path: './site', include: ['**/*.html'], exclude: ['drafts/**'], 'outside-symlinks': 'skip' } },
     });
