@@ -46,11 +46,18 @@ export function usageMessage(msg: string, raw: readonly string[]): string {
     if (flags.length > 0) parts.push(`unknown flag${flags.length > 1 ? 's' : ''} ${flags.join(', ')}`);
     if (words.length > 0) parts.push(`unexpected argument${words.length > 1 ? 's' : ''} ${words.join(', ')}`);
     const run = before.includes('run');
-    return `${parts.join('; ')} (${run && flags.length > 0 ? 'guest arguments that start with - go after --; ' : ''}see wasi-virt${run ? ' run' : ''} --help)`;
+    const hints: string[] = [];
+    if (run && flags.length > 0) hints.push('guest arguments that start with - go after --');
+    if (!run && flags.some((f) => f === '--dir' || f === '--mapdir')) hints.push('--dir and --mapdir are run\'s; compose takes --preopen GUEST=HOST');
+    hints.push(`see wasi-virt${run ? ' run' : ''} --help`);
+    return `${parts.join('; ')} (${hints.join('; ')})`;
   }
   const choice = /^Invalid values:\s*Argument: (\S+), Given: (.*), Choices: (.*)$/.exec(oneLineOf(msg));
   if (choice) return `--${choice[1]} expects ${choice[3]!.split(', ').join(' or ')}, got ${choice[2]}`;
-  if (/^Not enough non-option arguments/.test(msg)) return 'missing the app file (e.g. wasi-virt run app.wasm)';
+  if (/^Not enough non-option arguments/.test(msg)) {
+    const command = raw.find((t) => t === 'run' || t === 'inspect') ?? 'run';
+    return `missing the app file (e.g. wasi-virt ${command} app.wasm)`;
+  }
   return msg;
 }
 
