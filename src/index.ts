@@ -20,3 +20,4 @@ export {
   VirtualHost, ExitSignal, PolicyTrap, CaptureSink, BufferSource,
   type HostOptions, type InputSource, type OutputSink, type Platform,
 } from './adapter/host/index.js';
+export { createPreview1, type Preview1, type Preview1Options } from './adapter/preview1/index.js';

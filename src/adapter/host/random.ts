@@ -61,9 +61,14 @@ function rotl(x: number, k: number): number {
 
 export class CryptoRandom implements RandomSource {
   fill(dst: Uint8Array): void {
-    // getRandomValues takes at most 65,536 bytes a call.
+    // getRandomValues takes at most 65,536 bytes a call, and no shared memory (a
+    // threaded guest's): fill a private chunk then.
+    const shared = !(dst.buffer instanceof ArrayBuffer);
     for (let i = 0; i < dst.length; i += 65536) {
-      globalThis.crypto.getRandomValues(dst.subarray(i, Math.min(dst.length, i + 65536)));
+      const end = Math.min(dst.length, i + 65536);
+      const chunk = (shared ? new Uint8Array(end - i) : dst.subarray(i, end)) as Uint8Array<ArrayBuffer>;
+      globalThis.crypto.getRandomValues(chunk);
+      if (shared) dst.set(chunk, i);
     }
   }
   seed(): [bigint, bigint] {

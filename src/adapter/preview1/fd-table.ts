@@ -1,0 +1,69 @@
+/**
+ * The preview1 file-descriptor table. An fd is an index into it; its entry holds the
+ * kernel handle (the open object) plus preview1's rights, which only this face knows
+ * about. Fds 0-2 hold the virtual stdio handles, then one fd per preopen.
+ */
+import { fail } from '../../virtual-fs/errors.js';
+import type { Handle } from '../../virtual-fs/handle.js';
+
+export interface FdEntry {
+  handle: Handle;
+  rightsBase: bigint;
+  rightsInheriting: bigint;
+  /** Set for a preopened directory: the name fd_prestat_dir_name reports. */
+  preopen?: string;
+}
+
+export class FdTable {
+  private readonly entries: (FdEntry | undefined)[] = [];
+
+  get(fd: number): FdEntry {
+    const e = fd >= 0 ? this.entries[fd] : undefined;
+    if (!e) fail('badf', `fd ${fd} is not open`);
+    return e;
+  }
+
+  /** The entry, checking it carries every right in `rights` (else notcapable). */
+  with(fd: number, rights: bigint): FdEntry {
+    const e = this.get(fd);
+    if ((e.rightsBase & rights) !== rights) fail('notcapable', `fd ${fd} lacks the rights for this call`);
+    return e;
+  }
+
+  /** Put an entry in the lowest free slot (POSIX's rule) and return its fd. */
+  insert(entry: FdEntry): number {
+    let fd = 0;
+    while (this.entries[fd]) fd++;
+    this.entries[fd] = entry;
+    return fd;
+  }
+
+  set(fd: number, entry: FdEntry): void {
+    this.entries[fd] = entry;
+  }
+
+  /** Remove and return the entry (the caller closes the handle). */
+  remove(fd: number): FdEntry {
+    const e = this.get(fd);
+    this.entries[fd] = undefined;
+    return e;
+  }
+
+  /** fd_renumber: `to` must be open; its old handle is closed; `from` moves there. */
+  renumber(from: number, to: number): void {
+    const src = this.get(from);
+    const dst = this.get(to);
+    if (from === to) return;
+    dst.handle.close();
+    this.entries[to] = src;
+    this.entries[from] = undefined;
+  }
+
+  /** Every open entry, for teardown. */
+  *open(): Iterable<[number, FdEntry]> {
+    for (let fd = 0; fd < this.entries.length; fd++) {
+      const e = this.entries[fd];
+      if (e) yield [fd, e];
+    }
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The preview1 face: a `wasi_snapshot_preview1` (or `wasi_unstable`) import object over
+ * a VirtualHost. One small module per subsystem contributes its functions (uwasi's
+ * provider shape); this file composes them and runs the guest's entry points.
+ */
+import { ExitSignal, type VirtualHost } from '../host/index.js';
+import { fail } from '../../virtual-fs/errors.js';
+import { FUNCTIONS, MODULE_NAME, type Version } from './abi.js';
+import { Preview1Context, syscall, type Imports } from './context.js';
+import args from './args.js';
+import clocks from './clocks.js';
+import fd from './fd.js';
+import path from './path.js';
+import poll from './poll.js';
+import proc from './proc.js';
+import random from './random.js';
+import sock from './sock.js';
+
+const MODULES = [args, clocks, fd, path, poll, proc, random, sock];
+
+export interface Preview1Options {
+  version?: Version;
+}
+
+export interface Preview1 {
+  /** `{ wasi_snapshot_preview1: ... }` (or `{ wasi_unstable: ... }`), for WebAssembly.instantiate. */
+  readonly imports: Record<string, Imports>;
+  /** The functions themselves (node:wasi's `wasiImport`). */
+  readonly wasiImport: Imports;
+  readonly context: Preview1Context;
+  /** Give the calls the guest's memory (start/initialize do it from the instance's exports). */
+  bind(memory: WebAssembly.Memory): void;
+  /** Run a command's `_start`; returns its exit code (0 when it returns normally). */
+  start(instance: WebAssembly.Instance): number;
+  /** Run a reactor's `_initialize` if it has one. */
+  initialize(instance: WebAssembly.Instance): void;
+}
+
+export function createPreview1(host: VirtualHost, options: Preview1Options = {}): Preview1 {
+  const version = options.version ?? 'preview1';
+  const context = new Preview1Context(host, version);
+  const wasiImport: Imports = {};
+  for (const module of MODULES) Object.assign(wasiImport, module(context));
+  // Anything not (yet) provided answers ENOSYS rather than failing instantiation.
+  for (const name of FUNCTIONS) {
+    wasiImport[name] ??= syscall(context, () => fail('nosys', `${name} is not implemented`));
+  }
+  const bindFrom = (instance: WebAssembly.Instance): void => {
+    const memory = instance.exports['memory'];
+    if (!(memory instanceof WebAssembly.Memory)) throw new TypeError('the module does not export its memory as "memory"');
+    context.mem.bind(memory);
+  };
+  return {
+    imports: { [MODULE_NAME[version]]: wasiImport },
+    wasiImport,
+    context,
+    bind: (memory) => context.mem.bind(memory),
+    start(instance) {
+      bindFrom(instance);
+      const entry = instance.exports['_start'];
+      if (typeof entry !== 'function') throw new TypeError('the module has no "_start" export');
+      try {
+        (entry as () => void)();
+        return 0;
+      } catch (err) {
+        if (err instanceof ExitSignal) return err.code;
+        throw err;
+      } finally {
+        host.flush();
+      }
+    },
+    initialize(instance) {
+      bindFrom(instance);
+      const entry = instance.exports['_initialize'];
+      if (typeof entry === 'function') (entry as () => void)();
+    },
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * Guest memory access for preview1 calls. Every pointer and length the guest passes is
+ * checked against the memory's current size before use (out of range: `fault`, which
+ * the call returns as EFAULT, never a host exception). Views are refreshed when the
+ * memory grows (growth detaches the old ArrayBuffer), so a call that grows memory
+ * mid-way (through a guest callback it cannot make, or a host allocation) stays safe.
+ */
+import { fail } from '../../virtual-fs/errors.js';
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+const encoder = new TextEncoder();
+
+export class GuestMemory {
+  private memory: WebAssembly.Memory | undefined;
+  private buffer: ArrayBuffer | SharedArrayBuffer | undefined;
+  private dv = new DataView(new ArrayBuffer(0));
+  private u8 = new Uint8Array(0);
+
+  bind(memory: WebAssembly.Memory): void {
+    this.memory = memory;
+    this.buffer = undefined;
+  }
+
+  get bound(): boolean {
+    return this.memory !== undefined;
+  }
+
+  private refresh(): void {
+    const m = this.memory;
+    if (!m) fail('fault', 'guest memory is not bound (start() or initialize() not called)');
+    if (m.buffer !== this.buffer) {
+      this.buffer = m.buffer;
+      this.dv = new DataView(m.buffer);
+      this.u8 = new Uint8Array(m.buffer);
+    }
+  }
+
+  /** The current size in bytes. */
+  size(): number {
+    this.refresh();
+    return this.u8.byteLength;
+  }
+
+  /** Throw `fault` unless [ptr, ptr+len) lies inside memory. Pointers arrive as signed i32. */
+  check(ptr: number, len: number): number {
+    this.refresh();
+    const p = ptr >>> 0;
+    const n = len >>> 0;
+    if (p + n > this.u8.byteLength) fail('fault', `guest range ${p}+${n} is outside memory (${this.u8.byteLength} bytes)`);
+    return p;
+  }
+
+  /** A live view of guest bytes (no copy). Re-fetch after anything that may grow memory. */
+  bytes(ptr: number, len: number): Uint8Array {
+    const p = this.check(ptr, len);
+    return this.u8.subarray(p, p + (len >>> 0));
+  }
+
+  // check() runs first in each accessor: it may swap in fresh views after memory growth,
+  // and `this.dv.getX(this.check(...))` would read the old (detached) view.
+  u8At(ptr: number): number { const p = this.check(ptr, 1); return this.u8[p]!; }
+  u16(ptr: number): number { const p = this.check(ptr, 2); return this.dv.getUint16(p, true); }
+  u32(ptr: number): number { const p = this.check(ptr, 4); return this.dv.getUint32(p, true); }
+  u64(ptr: number): bigint { const p = this.check(ptr, 8); return this.dv.getBigUint64(p, true); }
+  i64(ptr: number): bigint { const p = this.check(ptr, 8); return this.dv.getBigInt64(p, true); }
+
+  setU8(ptr: number, v: number): void { const p = this.check(ptr, 1); this.u8[p] = v; }
+  setU16(ptr: number, v: number): void { const p = this.check(ptr, 2); this.dv.setUint16(p, v, true); }
+  setU32(ptr: number, v: number): void { const p = this.check(ptr, 4); this.dv.setUint32(p, v >>> 0, true); }
+  setU64(ptr: number, v: bigint): void { const p = this.check(ptr, 8); this.dv.setBigUint64(p, BigInt.asUintN(64, v), true); }
+
+  /** A UTF-8 string the guest passed (a path): invalid UTF-8 is `ilseq`. */
+  string(ptr: number, len: number): string {
+    const bytes = this.bytes(ptr, len);
+    try {
+      return decoder.decode(bytes);
+    } catch {
+      return fail('ilseq', 'string is not valid UTF-8');
+    }
+  }
+
+  /** Copy `src` into guest memory at ptr (checked). */
+  write(ptr: number, src: Uint8Array): void {
+    const p = this.check(ptr, src.byteLength);
+    this.u8.set(src, p);
+  }
+
+  /** UTF-8 bytes of `s` (for sizing before writing). */
+  static encode(s: string): Uint8Array {
+    return encoder.encode(s);
+  }
+}

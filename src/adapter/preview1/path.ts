@@ -1,0 +1,6 @@
+/** PLACEHOLDER: the path functions of preview1 land with the preview1 issue. */
+import type { Imports, Preview1Context } from './context.js';
+
+export default function pathImports(_ctx: Preview1Context): Imports {
+  return {};
+}
