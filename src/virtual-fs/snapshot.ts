@@ -7,7 +7,7 @@
  * corrupt input gives an error, never a read outside a section; a corrupt record found
  * while the guest runs is an `io` WasiError. Platform-neutral.
  */
-import { fail } from './errors.js';
+import { fail, WasiError } from './errors.js';
 import type { OpenRequest, Stat } from './handle.js';
 import type { FileMount } from './mount-table.js';
 import { RoDir, RoFile, type RoNodeType, type RoTree } from './ro-tree.js';
@@ -167,7 +167,8 @@ export function decodeSnapshot(bytes: Uint8Array, dev: bigint, options: DecodeOp
     try {
       tree.entries(0)[Symbol.iterator]().next(); // the root's child range, checked now rather than at first use
     } catch (e) {
-      throw new SnapshotError(String((e as { message?: string }).message ?? e));
+      if (e instanceof WasiError) throw new SnapshotError(e.detail ?? e.message);
+      throw e;
     }
   }
   return tree;
