@@ -26,7 +26,10 @@ export { SnapshotError } from './snapshot-format.js';
  */
 export const DEFAULT_EXCLUDE: readonly string[] = ['**/.git', '**/.hg', '**/.svn', '**/.bzr', '**/_darcs', '**/CVS', '**/.jj'];
 
-/** Called as files are read (counts so far), and once more with `done` at the end. */
+/**
+ * Called as files are read (counts so far), and once more with `done` when the build
+ * ends, whether it succeeded or failed (a live progress line must end before an error).
+ */
 export type ProgressCallback = (files: number, bytes: number, done?: boolean) => void;
 
 export interface SnapshotBuildOptions extends VirtualizeOptions {
@@ -184,8 +187,9 @@ export function buildSnapshot(options: SnapshotBuildOptions): SnapshotBuild {
       throw new SnapshotError(`mount source "${options.path}": ${e.message}`);
     }
     throw e;
+  } finally {
+    onProgress(files, bytesRead, true);
   }
-  onProgress(files, bytesRead, true);
   return built;
 }
 
@@ -455,7 +459,7 @@ export function progressReporter(options: ProgressOptions = {}): ProgressCallbac
     if (done ? !shown : now - start < delay || now - last < every) return;
     last = now;
     shown = true;
-    const line = `${label}${files.toLocaleString('en-US')} files, ${formatBytes(bytes)}${done ? ', done' : ''}`;
+    const line = `${label}${files.toLocaleString('en-US')} files, ${formatBytes(bytes)}`;
     stream.write(tty ? `\r\x1b[K${line}${done ? '\n' : ''}` : `${line}\n`);
   };
 }

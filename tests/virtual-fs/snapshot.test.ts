@@ -279,7 +279,7 @@ describe('progress', () => {
     const loud = progressReporter({ stream: sink, always: true, delayMs: 0, label: 'snapshot of ./big' });
     loud(2500, 3 * 1024 * 1024);
     loud(2600, 4 * 1024 * 1024, true);
-    expect(lines).toEqual(['wasi-virt: snapshot of ./big: 2,500 files, 3.0 MiB\n', 'wasi-virt: snapshot of ./big: 2,600 files, 4.0 MiB, done\n']);
+    expect(lines).toEqual(['wasi-virt: snapshot of ./big: 2,500 files, 3.0 MiB\n', 'wasi-virt: snapshot of ./big: 2,600 files, 4.0 MiB\n']);
   });
 
   it('is called as files are read, then once with done', () => {
@@ -288,6 +288,10 @@ describe('progress', () => {
     const calls: [number, number, boolean | undefined][] = [];
     buildSnapshot({ path: dir, onProgress: (f, b, d) => calls.push([f, b, d]) });
     expect(calls).toEqual([[1, 5, undefined], [2, 8, undefined], [2, 8, true]]);
+    // A failed build ends the progress too, so a live line never swallows the error.
+    calls.length = 0;
+    expect(() => buildSnapshot({ path: dir, maxBytes: 100, onProgress: (f, b, d) => calls.push([f, b, d]) })).toThrow(SnapshotError);
+    expect(calls).toEqual([[0, 0, true]]);
   });
 });
 
