@@ -146,7 +146,9 @@ export function buildSnapshot(options: SnapshotBuildOptions): SnapshotBuild {
   let tree: EncodeNode;
   let totalContent = 0;
   if (rootStat.isFile()) {
-    tree = { kind: 'regular-file', size: rootStat.size, host: root, mtime: mtimes ? statSync(root, { bigint: true }).mtimeNs : undefined } as HostFile;
+    // The real path: reads refuse a symlink in the last component (O_NOFOLLOW).
+    const host = realpathSync.native(root);
+    tree = { kind: 'regular-file', size: rootStat.size, host, mtime: mtimes ? statSync(host, { bigint: true }).mtimeNs : undefined } as HostFile;
     totalContent = rootStat.size;
   } else if (rootStat.isDirectory()) {
     const walked = walkDirectory(root, options, outside, mtimes);

@@ -262,6 +262,14 @@ describe('single-file snapshots', () => {
     expect(codeOf(() => (target as RoFileMount).open({ write: true }))).toBe('rofs');
     expect(codeOf(() => (target as RoFileMount).open({ directory: true }))).toBe('notdir');
   });
+
+  it('follows a mount source that is a symlink to a file', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'real.txt': 'via link', alias: { link: 'real.txt' } });
+    const built = buildSnapshot({ path: join(dir, 'alias'), ...quiet });
+    const tree = decodeSnapshot(built.bytes, 1n);
+    expect(new TextDecoder().decode(tree.data(tree.root))).toBe('via link');
+  });
 });
 
 describe('progress', () => {
