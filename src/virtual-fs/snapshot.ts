@@ -267,10 +267,17 @@ function decodeUtf8(bytes: Uint8Array, start: number, len: number): string {
     let s = '';
     for (let i = start; i < start + len; i++) {
       const b = bytes[i]!;
-      if (b >= 0x80) return decoder.decode(bytes.subarray(start, start + len));
+      if (b >= 0x80) return decodeSlow(bytes, start, len);
       s += String.fromCharCode(b);
     }
     return s;
   }
-  return decoder.decode(bytes.subarray(start, start + len));
+  return decodeSlow(bytes, start, len);
+}
+
+function decodeSlow(bytes: Uint8Array, start: number, len: number): string {
+  const view = bytes.subarray(start, start + len);
+  // TextDecoder refuses views of shared memory; a snapshot may live in one.
+  const shared = typeof SharedArrayBuffer !== 'undefined' && bytes.buffer instanceof SharedArrayBuffer;
+  return decoder.decode(shared ? view.slice() : view);
 }

@@ -318,3 +318,17 @@ describe('name comparison against stored UTF-8', () => {
     expect(compareUtf8(fffd, 0, 3, '\ud800')).toBe(0);
   });
 });
+
+describe('snapshots in shared memory', () => {
+  it('decodes non-ASCII names and targets from a SharedArrayBuffer', () => {
+    const dir = tempDir();
+    writeTree(dir, { 'caf\u00e9': { 'na\u00efve.txt': 'ok' }, '\u00fcber': { link: 'caf\u00e9/na\u00efve.txt' } });
+    const { bytes } = buildSnapshot({ path: dir, ...quiet });
+    const shared = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+    shared.set(bytes);
+    const tree = decodeSnapshot(shared, 1n);
+    const root = new RoDir(tree, tree.root);
+    expect(listVia(root, '.').map(([n]) => n)).toEqual(['caf\u00e9', '\u00fcber']);
+    expect(textVia(root, '\u00fcber')).toBe('ok');
+  });
+});
