@@ -12,6 +12,8 @@
 //     note      anything a reader needs to judge the figure honestly
 //   tools.measure(fn, { runs = 5, warmup = 1 }) -> median milliseconds of `fn` (may be async)
 //   tools.tmpdir(prefix) -> a fresh temp directory, removed when the harness ends
+// A file without `run` that exports a function named `...Bench` returning an array of
+// rows (an older shape) is still run; its rows are printed as their own table.
 //
 // Usage: node bench/run.mjs [substring ...] [--json out.json]
 //   substrings pick bench files by name; --json also writes every row as JSON.
@@ -24,7 +26,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const jsonAt = args.indexOf('--json');
 const jsonOut = jsonAt >= 0 ? args[jsonAt + 1] : undefined;
-const filters = args.filter((a, i) => a !== '--json' && i !== jsonAt + 1);
+const filters = args.filter((_, i) => jsonAt < 0 || (i !== jsonAt && i !== jsonAt + 1));
 
 const temps = [];
 const tools = {
@@ -52,6 +54,7 @@ const files = readdirSync(here)
   .sort();
 
 const rows = [];
+const extra = [];
 let failed = false;
 try {
   for (const file of files) {
@@ -60,8 +63,15 @@ try {
     process.stderr.write(`bench: ${bench} ...\n`);
     try {
       const mod = await import(pathToFileURL(join(here, file)).href);
-      if (typeof mod.run !== 'function') throw new Error('exports no run(report, tools)');
-      await mod.run((row) => rows.push({ bench, unit: 'ms', ...row }), tools);
+      if (typeof mod.run === 'function') {
+        await mod.run((row) => rows.push({ bench, unit: 'ms', ...row }), tools);
+      } else {
+        // A file written before this contract: an exported `<name>Bench()` returning rows
+        // of its own shape. Printed as it is, after the main table.
+        const legacy = Object.entries(mod).filter(([k, v]) => typeof v === 'function' && /bench$/i.test(k));
+        if (legacy.length === 0) throw new Error('exports no run(report, tools)');
+        for (const [k, f] of legacy) extra.push([`${bench} (${k})`, await f()]);
+      }
     } catch (e) {
       failed = true;
       rows.push({ bench, name: 'FAILED', note: String(e?.stack ?? e).split('\n')[0] });
@@ -81,13 +91,20 @@ for (const r of rows) {
 }
 const widths = table[0].map((_, c) => Math.max(...table.map((row) => row[c].length)));
 const line = (row) => `| ${row.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
-console.log(line(table[0]));
-console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
-for (const row of table.slice(1)) console.log(line(row));
+if (rows.length > 0) {
+  console.log(line(table[0]));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of table.slice(1)) console.log(line(row));
+}
 const notes = rows.filter((r) => r.note);
 if (notes.length > 0) {
   console.log('');
   for (const r of notes) console.log(`- ${r.bench} / ${r.name}: ${r.note}`);
 }
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify(rows, null, 2));
+for (const [title, table] of extra) {
+  console.log(`\n${title}:`);
+  if (Array.isArray(table)) console.table(table);
+  else console.log(table);
+}
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ rows, extra: Object.fromEntries(extra) }, null, 2));
 if (failed) process.exitCode = 1;
