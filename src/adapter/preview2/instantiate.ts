@@ -11,7 +11,7 @@ import { VirtualHost, type HostOptions } from '../host/index.js';
 import { createPreview2, type ImportObject } from './index.js';
 import { loadNetwork } from './network-node.js';
 import type { NetworkProvider } from './network-types.js';
-import { transpileComponent, type TranspiledComponent } from './transpile.js';
+import { ComponentLoadError, transpileComponent, type TranspiledComponent } from './transpile.js';
 
 /** What jco's `instantiate` returns: the component's exports by name. */
 export type ComponentExports = Record<string, unknown>;
@@ -81,6 +81,10 @@ export async function instantiateComponent(
   const loaded = await loadComponent(bytes, options);
   const network = options.network ?? (await networkFor(loaded.transpiled.imports, host));
   const imports = createPreview2(host, { network });
+  const missing = loaded.transpiled.imports.filter((i) => !(i in imports));
+  if (missing.length > 0) {
+    throw new ComponentLoadError(`it imports ${missing.join(', ')}, which wasi-virt does not provide`);
+  }
   const exports = loaded.instantiate(imports);
   return { exports, imports, host, loaded };
 }

@@ -171,13 +171,16 @@ export abstract class VirtualWriter implements Writer {
       throw streamError(this.ctx, e);
     }
   }
+  /**
+   * Bytes are handed to the kernel at once, which is all the flush a file needs. For
+   * stdio the sink decides when they reach the host, as it does for preview1's fd_write
+   * (the Node sink coalesces small writes to non-terminals and delivers them within
+   * 50 ms, before stdin reads, traces and exit): the adapter calls this for every
+   * fd_write, so forcing the sink here would cost a syscall per write. An explicit
+   * `flush` does reach the host.
+   */
   blockingWriteAndFlush(bytes: Uint8Array): void {
-    try {
-      this.push(bytes);
-      this.flushNow();
-    } catch (e) {
-      throw streamError(this.ctx, e);
-    }
+    this.write(bytes);
   }
   flush(): void {
     try {
