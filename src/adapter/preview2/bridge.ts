@@ -87,7 +87,11 @@ export class Bridge {
     const S = Shim as unknown as (new (...a: unknown[]) => Obj) & Obj;
     const Twin = class {
       constructor(...args: unknown[]) {
-        (this as unknown as Obj)[INNER] = bridge.call(() => new S(...args.map((a) => bridge.in(a))));
+        try {
+          (this as unknown as Obj)[INNER] = new S(...args.map((a) => bridge.in(a)));
+        } catch (e) {
+          throw bridge.out(e);
+        }
       }
     } as unknown as AnyClass & Obj;
     Object.defineProperty(Twin, 'name', { value: Shim.name });
