@@ -19,7 +19,7 @@ const files: Record<string, string> = {};
 beforeAll(async () => {
   ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'wasi-virt-p2cli-'));
-  for (const name of ['hello', 'p2-tool', 'p2-trap']) {
+  for (const name of ['hello', 'p2-tool', 'p2-trap', 'p2-bench']) {
     files[name] = join(dir, `${name}.wasm`);
     writeFileSync(files[name], await watComponent(name));
   }
@@ -40,6 +40,7 @@ function runCli(name: string, guestArgs: string[] = [], policy: Policy = {}, deb
   const entry = pathToFileURL(join(ROOT, 'dist', 'cli', 'run-component.js')).href;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', DRIVER, entry, JSON.stringify(req)], {
     encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
     env: { ...process.env, WASI_VIRT_CACHE: join(ROOT, '.cache', 'wasi-virt-test') },
     timeout: 60_000,
   });
@@ -50,6 +51,13 @@ describe('runComponentCommand', () => {
   it('runs a component and exits with its code', () => {
     expect(runCli('hello')).toEqual({ status: 0, stdout: 'hello from wasi\n', stderr: '' });
     expect(runCli('p2-tool', ['exit', '7']).status).toBe(1);
+  });
+
+  it('delivers every byte written to a pipe before the process exits', () => {
+    const r = runCli('p2-bench', ['write', '100000']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.length).toBe(200_000);
+    expect(r.stdout).toBe('x\n'.repeat(100_000));
   });
 
   it('gives the guest the file name and the arguments after it', () => {
