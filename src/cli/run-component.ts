@@ -9,9 +9,8 @@
 import { writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { FsSetupError } from '../adapter/host/fs.js';
-import { PolicyTrap, VirtualHost, type OutputSink, type Platform } from '../adapter/host/index.js';
+import { ExitSignal, PolicyTrap, VirtualHost, type OutputSink, type Platform } from '../adapter/host/index.js';
 import { instantiateComponent, NotACommandError, runToCompletion } from '../adapter/preview2/instantiate.js';
-import { ComponentLoadError } from '../adapter/preview2/transpile.js';
 import { openHostDir, openHostFile } from '../virtual-fs/host/index.js';
 import { buildSnapshot } from '../virtual-fs/snapshot-builder.js';
 import type { RunRequest } from './run.js';
@@ -73,6 +72,20 @@ function trapFunction(err: unknown): string | undefined {
   return undefined;
 }
 
+/** One line naming the trap, after everything the guest wrote; the exit status. */
+function reportTrap(host: VirtualHost, e: unknown, debug: boolean): number {
+  host.flush();
+  if (e instanceof PolicyTrap) {
+    // Raised by the host on the guest's behalf: where in the guest says nothing more.
+    say(`trap: ${e.message}`);
+  } else {
+    const where = trapFunction(e);
+    say(`trap: ${firstLine(e).replace(/^wasm trap: /, '')}${where ? ` (in ${where})` : ''}`);
+  }
+  if (debug && e instanceof Error && e.stack) say(e.stack);
+  return TRAP_EXIT;
+}
+
 export async function runComponentCommand(req: RunRequest, bytes: Uint8Array): Promise<number> {
   const debug = req.debug || req.policy.debug === true;
   let host: VirtualHost;
@@ -84,22 +97,22 @@ export async function runComponentCommand(req: RunRequest, bytes: Uint8Array): P
       trace: debug,
     });
   } catch (e) {
-    if (e instanceof FsSetupError) {
-      say(`cannot run ${req.file}: ${e.message}`);
-      return USAGE_EXIT;
-    }
-    throw e;
+    // Building the guest's world failed (a mount or preopen that cannot be set up):
+    // nothing of the guest has run yet, so this is bad input, not a trap.
+    say(`cannot run ${req.file}: ${e instanceof FsSetupError ? e.message : firstLine(e)}`);
+    return USAGE_EXIT;
   }
   try {
     let exports;
     try {
       ({ exports } = await instantiateComponent(bytes, host));
     } catch (e) {
-      if (e instanceof ComponentLoadError || e instanceof WebAssembly.CompileError || e instanceof WebAssembly.LinkError) {
-        say(`cannot run ${req.file}: ${firstLine(e)}`);
-        return USAGE_EXIT;
-      }
-      throw e;
+      // Guest code can run while instantiating (a start function): its traps and exits
+      // are the guest's; anything else means the component cannot be linked here.
+      if (e instanceof ExitSignal) return e.code;
+      if (e instanceof WebAssembly.RuntimeError || e instanceof PolicyTrap) return reportTrap(host, e, debug);
+      say(`cannot run ${req.file}: ${firstLine(e)}`);
+      return USAGE_EXIT;
     }
     try {
       return runToCompletion(exports);
@@ -108,16 +121,7 @@ export async function runComponentCommand(req: RunRequest, bytes: Uint8Array): P
         say(`cannot run ${req.file}: ${e.message}`);
         return USAGE_EXIT;
       }
-      host.flush();
-      if (e instanceof PolicyTrap) {
-        // Raised by the host on the guest's behalf: where in the guest says nothing more.
-        say(`trap: ${e.message}`);
-      } else {
-        const where = trapFunction(e);
-        say(`trap: ${firstLine(e).replace(/^wasm trap: /, '')}${where ? ` (in ${where})` : ''}`);
-      }
-      if (debug && e instanceof Error && e.stack) say(e.stack);
-      return TRAP_EXIT;
+      return reportTrap(host, e, debug);
     }
   } finally {
     host.dispose();

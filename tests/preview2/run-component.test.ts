@@ -83,6 +83,12 @@ describe('runComponentCommand', () => {
     expect(r.stderr).toMatch(/^wasi-virt: cannot run \S+broken\.wasm: not a runnable component: [^\n]+\n$/);
   });
 
+  it('refuses a preopen that cannot be set up in one line, exit 2', () => {
+    const r = runCli('hello', [], { fs: { 'host-preopens': false, preopens: { '/': { 'runtime-dir': join(dir, 'missing') } } } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^wasi-virt: cannot run \S+hello\.wasm: host directory "\S+missing" does not exist\n$/);
+  });
+
   it('traces host calls to stderr with --debug', () => {
     const r = runCli('p2-tool', ['args'], {}, true);
     expect(r.status).toBe(0);
