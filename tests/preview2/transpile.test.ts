@@ -99,6 +99,8 @@ describe('rewrites of the generated code', () => {
     expect(js).not.toContain('_lowerImportBackwardsCompat.bind(\n  null,');
     expect(js).not.toContain('taskCreation: {');
     expect(js.match(/const task = _SYNC_TASK;/g)?.length).toBe(raw.match(/const hostProvided = true;/g)?.length);
+    // A guest still may not call out while jco is inside its cabi_realloc or post-return.
+    expect(js).toContain('_checkMayLeave(idx); return fn.apply(this, params);');
     // The result still parses as a module.
     const file = join(cacheDir, 'check.mjs');
     writeFileSync(file, js);
