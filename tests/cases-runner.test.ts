@@ -3,11 +3,12 @@
  * directory outside tests/cases, must fail with a message naming the case, the ABI and
  * the key, and malformed ones with `file:line`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkCase, cleanup, readCase } from './helpers/cases.js';
+import { CASES_DIR, checkCase, cleanup, readCase } from './helpers/cases.js';
+import { ROOT } from './helpers/guests.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wv-bad-cases-'));
 afterAll(() => {
@@ -209,4 +210,10 @@ describe('a malformed case fails at its file and line', () => {
     write(name, text);
     expect(() => readCase(at(name))).toThrow(`${at(name).slice(0, -name.length)}${message}`);
   });
+});
+
+it('docs/test-cases.md shows tests/cases/readme-example.toml as it is', () => {
+  const doc = readFileSync(join(ROOT, 'docs', 'test-cases.md'), 'utf8');
+  const example = readFileSync(join(CASES_DIR, 'readme-example.toml'), 'utf8');
+  expect(doc).toContain(`## An example\n\n\`\`\`toml\n${example}\`\`\`\n`);
 });

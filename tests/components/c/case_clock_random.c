@@ -6,6 +6,7 @@
  *   monotonic   "monotonic=<ns>"                  (clock_gettime CLOCK_MONOTONIC)
  *   random      "random=<16 bytes in hex>"        (getentropy)
  *   sleep       "slept=<ns the monotonic clock advanced over a 10 ms nanosleep>"
+ *   year        "year=<the wall clock's UTC year>"
  *
  * A failed call prints "<name>=ERR <strerror> (errno N)" and the exit status is 1, so
  * a run with every stream denied still tells (by its status) whether the calls worked.
@@ -42,6 +43,10 @@ static void reading(const char *what) {
     printf("random=");
     for (size_t i = 0; i < sizeof b; i++) printf("%02x", b[i]);
     printf("\n");
+  } else if (strcmp(what, "year") == 0) {
+    if (now(CLOCK_REALTIME, &ns) != 0) return err(what);
+    time_t secs = (time_t)(ns / 1000000000LL);
+    printf("year=%d\n", gmtime(&secs)->tm_year + 1900);
   } else if (strcmp(what, "sleep") == 0) {
     long long before, after;
     struct timespec d = {0, 10000000};
