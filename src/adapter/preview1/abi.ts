@@ -65,7 +65,8 @@ export const FDSTAT_SIZE = 24;
 export const DIRENT_HEADER_SIZE = 24;
 
 export function writeFilestat(mem: GuestMemory, ptr: number, st: Stat, version: Version): void {
-  mem.check(ptr, FILESTAT_SIZE[version]);
+  // Zeroed first so the padding after the type byte never leaks old guest bytes.
+  mem.bytes(ptr, FILESTAT_SIZE[version]).fill(0);
   mem.setU64(ptr, st.dev);
   mem.setU64(ptr + 8, st.ino);
   mem.setU8(ptr + 16, FILETYPE[st.type]);

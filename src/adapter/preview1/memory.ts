@@ -50,6 +50,19 @@ export class GuestMemory {
     return p;
   }
 
+  /**
+   * Throw `fault` unless `count` elements of `size` bytes fit at ptr. Done before anything
+   * is allocated for a guest-supplied count, so a huge count costs nothing (the product
+   * may exceed 2^32, which `check` would wrap).
+   */
+  checkArray(ptr: number, count: number, size: number): number {
+    this.refresh();
+    const p = ptr >>> 0;
+    const n = (count >>> 0) * size;
+    if (p + n > this.u8.byteLength) fail('fault', `guest array ${p}+${count >>> 0}x${size} is outside memory (${this.u8.byteLength} bytes)`);
+    return p;
+  }
+
   /** A live view of guest bytes (no copy). Re-fetch after anything that may grow memory. */
   bytes(ptr: number, len: number): Uint8Array {
     const p = this.check(ptr, len);
@@ -71,7 +84,9 @@ export class GuestMemory {
 
   /** A UTF-8 string the guest passed (a path): invalid UTF-8 is `ilseq`. */
   string(ptr: number, len: number): string {
-    const bytes = this.bytes(ptr, len);
+    let bytes = this.bytes(ptr, len);
+    // TextDecoder refuses views of shared memory (a threaded guest's): decode a copy.
+    if (!(bytes.buffer instanceof ArrayBuffer)) bytes = bytes.slice();
     try {
       return decoder.decode(bytes);
     } catch {
