@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CaptureSink, VirtualHost, type InputSource } from '../../src/adapter/host/index.js';
+import { CaptureSink, VirtualHost, type InputSource, type OutputSink } from '../../src/adapter/host/index.js';
 import { createPreview1, type Preview1 } from '../../src/adapter/preview1/index.js';
 import type { Version } from '../../src/adapter/preview1/abi.js';
 import type { FsEntry, Policy } from '../../src/policy/types.js';
@@ -18,6 +18,8 @@ export interface RunOptions {
   /** Host directories by guest preopen name (real temp dirs). */
   dirs?: Record<string, string>;
   stdin?: InputSource;
+  /** Receives stdout instead of the capture (which then stays empty). */
+  stdoutSink?: OutputSink;
   policy?: Partial<Policy>;
   version?: Version;
   args?: string[];
@@ -43,7 +45,7 @@ export function makeHost(opts: RunOptions = {}): { host: VirtualHost; stdout: Ca
     fs: { 'host-preopens': true, preopens },
     ...opts.policy,
   };
-  const host = new VirtualHost({ policy, stdout, stderr, stdin: opts.stdin, preopens: hostPreopens, args: opts.args });
+  const host = new VirtualHost({ policy, stdout: opts.stdoutSink ?? stdout, stderr, stdin: opts.stdin, preopens: hostPreopens, args: opts.args });
   return { host, stdout, stderr };
 }
 
