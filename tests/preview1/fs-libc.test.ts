@@ -42,8 +42,11 @@ describe('wasi-libc programs, ours vs node:wasi', () => {
       'entries -> 300', 'dot entries -> 2', 'd_ino mismatches -> 0',
       'seekdir resumes at the same entry -> 1', 'after rewinddir -> 300',
     ]);
-    // node:wasi: same counts without the dot entries.
-    expect(lines(b.stdout)).toEqual(lines(a.stdout).map((l) => (l === 'dot entries -> 2' ? 'dot entries -> 0' : l)));
+    // node:wasi pages and seeks the same way but lists no dot entries, and its d_ino does
+    // not match fstatat's (measured here: 299 of 300 differ).
+    const same = (l: string): boolean => !/^(dot entries|d_ino)/.test(l);
+    expect(lines(b.stdout).filter(same)).toEqual(lines(a.stdout).filter(same));
+    expect(lines(b.stdout)).toContain('dot entries -> 0');
   });
 
   it('p1core_sleep: nanosleep, clock_nanosleep and poll wait as long as asked', async () => {
@@ -60,10 +63,15 @@ describe('wasi-libc programs, ours vs node:wasi', () => {
     const node = runNodeWasi(c('p1core_sleep'), skip, {});
     const rest = all.filter((l) => !/abstime|until/.test(l));
     expect(lines(mine.stdout)).toEqual(rest);
-    expect(lines(node.stdout)).toEqual(rest);
+    // node:wasi polls through uv_poll, which refuses a regular file: its stdout here is
+    // a file, so poll() fails there; every other line matches.
+    const notPoll = (l: string): boolean => !l.startsWith('poll stdout');
+    expect(lines(node.stdout).filter(notPoll)).toEqual(rest.filter(notPoll));
   });
 
-  it('p1core_escape: no way out of the preopen (node:wasi shown for contrast)', async () => {
+  // node:wasi on the same box (for the record, not asserted): "through host-made dir
+  // symlink -> ESCAPED": it follows a host symlink to `..` out of its preopen.
+  it('p1core_escape: no way out of the preopen', async () => {
     const setup = (root: string): string => {
       writeFileSync(join(root, 'secret.txt'), 'SECRET');
       const box = join(root, 'box');
@@ -72,11 +80,14 @@ describe('wasi-libc programs, ours vs node:wasi', () => {
       symlinkSync('..', join(box, 'host-dir-link'));
       return box;
     };
-    const { ours: a, node: b } = await both('p1core_escape', ['/work'], setup);
-    const out = lines(a.stdout);
-    expect(out.filter((l) => l.includes('ESCAPED'))).toEqual([]);
-    expect(out).toContain('symlink to ../secret.txt -> created'); // stored verbatim; refused when followed
-    expect(out.filter((l) => l.includes('refused')).length).toBe(5);
-    console.log('node:wasi on the same box:\n' + b.stdout);
+    const a = await run(c('p1core_escape'), { dirs: { '/work': setup(ours.path) }, args: ['p1core_escape', '/work'] });
+    expect(lines(a.stdout)).toEqual([
+      'dotdot -> refused (Capabilities insufficient)',
+      'sub/../.. -> refused (Capabilities insufficient)',
+      'symlink to ../secret.txt -> created', // stored verbatim; refused when followed
+      'through guest-made symlink -> refused (Capabilities insufficient)',
+      'through host-made symlink -> refused (Capabilities insufficient)',
+      'through host-made dir symlink -> refused (Capabilities insufficient)',
+    ]);
   });
 });
