@@ -63,7 +63,10 @@ export function resolve<T>(
       }
       const dir = stack[stack.length - 1]!;
       if (isLast) {
-        if (options.follow || trailingSlash) {
+        // `name/` and `name/.` both demand a directory (POSIX), so both follow a symlink
+        // there: `link/.` must not stop at the link itself.
+        const dirOnly = trailingSlash || pending.length > 0;
+        if (options.follow || dirOnly) {
           const target = dir.leafLink(name);
           if (target !== undefined) {
             hops = countHop(hops, path);
@@ -72,7 +75,7 @@ export function resolve<T>(
             continue;
           }
         }
-        return op(dir, name, { trailingSlash });
+        return op(dir, name, { trailingSlash: dirOnly });
       }
       const walked = dir.walk(name);
       if ('dir' in walked) {
