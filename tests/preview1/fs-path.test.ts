@@ -431,6 +431,24 @@ describe('path_filestat_get / path_filestat_set_times', () => {
   });
 });
 
+describe('a trailing "/." demands a directory, as a trailing "/" does', () => {
+  it('follows a symlink named before "/." and refuses one that leads out', async () => {
+    const s = await shim();
+    mkdirSync(at('dir'));
+    touch('file');
+    symlinkSync('..', at('escape'));
+    symlinkSync('dir', at('to-dir'));
+    expect(s.pathStat('escape/.', { follow: false })[0]).toBe(E.notcapable);
+    expect(s.open('escape/.', { follow: false, oflags: O.DIRECTORY })[0]).toBe(E.notcapable);
+    expect(s.path1('path_create_directory', 'escape/.')).toBe(E.notcapable);
+    expect(s.pathStat('escape', { follow: false })[1].filetype).toBe(FT.symlink);
+    expect(s.pathStat('to-dir/.', { follow: false })[1].filetype).toBe(FT.dir);
+    expect(s.pathStat('file/.', { follow: false })[0]).toBe(E.notdir);
+    expect(s.path1('path_unlink_file', 'file/.')).toBe(E.notdir);
+    expect(existsSync(at('file'))).toBe(true);
+  });
+});
+
 describe('read-only trees and rights on path calls', () => {
   it('answers lookups in a memory tree and checks each call\'s right', async () => {
     const s = await Shim.create({ trees: { '/t': { a: { source: 'A' }, l: { symlink: 'a' }, d: { dir: {} } } } });
