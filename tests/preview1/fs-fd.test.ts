@@ -331,6 +331,21 @@ describe('fd_close / fd_renumber', () => {
   });
 });
 
+describe('teardown', () => {
+  it('closes what the guest left open when the host is disposed, and leaves the host stdio alone', async () => {
+    const s = await shim();
+    const fd = create(s, 'f');
+    const [, d] = s.open('.', { oflags: 2 });
+    const file = s.p1.context.fds.get(fd).handle;
+    const dir = s.p1.context.fds.get(d).handle;
+    s.host.dispose();
+    expect(file.closed).toBe(true);
+    expect(dir.closed).toBe(true);
+    expect(s.host.stdout.closed).toBe(false);
+    expect(s.fdstat(fd)[0]).toBe(E.badf);
+  });
+});
+
 describe('fd_prestat_get / fd_prestat_dir_name', () => {
   it('names each preopen, badf past them, nametoolong into a short buffer', async () => {
     const s = await Shim.create({ trees: { '/data': {} }, dirs: { 'fs-tests.dir': tmp.path } });

@@ -62,6 +62,13 @@ export class Preview1Context {
     for (const [name, dir] of host.fs.preopens) {
       this.fds.insert({ handle: dir, rightsBase: DIR_RIGHTS, rightsInheriting: DIR_RIGHTS | FILE_RIGHTS, preopen: name });
     }
+    // Files the guest left open hold host descriptors: close them with the host.
+    host.onDispose(() => this.closeAll());
+  }
+
+  /** Close every fd (pinned handles, stdio and mount roots, stay open for the host). */
+  closeAll(): void {
+    for (const [fd] of [...this.fds.open()]) this.fds.remove(fd).handle.close();
   }
 
   /** The entry for `fd` (badf when not open), which must hold every right in `rights`. */
