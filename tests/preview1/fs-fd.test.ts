@@ -63,6 +63,16 @@ describe('fd_read / fd_write', () => {
     expect(s.read(0, 4)).toEqual([0, new Uint8Array(0)]);
   });
 
+  it('answers again for a non-blocking read of a stdin with nothing ready', async () => {
+    let ready = false;
+    const s = await shim({ stdin: { ready: () => ready, read: () => new TextEncoder().encode('now') } });
+    expect(s.call['fd_fdstat_set_flags']!(0, FDF.NONBLOCK)).toBe(0);
+    expect(s.fdstat(0)[1].flags).toBe(FDF.NONBLOCK);
+    expect(s.read(0, 8)[0]).toBe(E.again);
+    ready = true;
+    expect(s.readText(0, 8)).toBe('now');
+  });
+
   it('fails with badf on a closed or never-opened fd, before looking at the iovecs', async () => {
     const s = await shim();
     // fd -31337 as the suite passes it, with a null iovec pointer and a length of zero

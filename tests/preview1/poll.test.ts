@@ -105,6 +105,14 @@ describe('poll_oneoff clocks', () => {
     expect(s.host.clocks.monotonic() - before).toBeGreaterThanOrEqual(3600n * 1000n * MS);
   });
 
+  it('jumps to the deadline in deterministic mode even while stdin is not ready', async () => {
+    const s = await Shim.create({ policy: { clocks: { deterministic: {} } }, stdin: { read: () => null, ready: () => false } });
+    const t0 = performance.now();
+    const [, ev] = poll(s, [{ ud: 1n, clock: { id: MONOTONIC, timeout: 3600n * 1000n * MS } }, { ud: 2n, type: FD_READ, fd: 0 }]);
+    expect(ev.map((e) => e.ud)).toEqual([1n]);
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+
   it('refuses clocks it cannot wait on, unknown flags and unknown types with inval', async () => {
     const s = await Shim.create();
     expect(poll(s, [{ ud: 1n, clock: { id: 2, timeout: 0n } }])[0]).toBe(E.inval);

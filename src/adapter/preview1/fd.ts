@@ -212,6 +212,8 @@ export default function fdImports(ctx: Preview1Context): Imports {
     fd_read: syscall(ctx, (fd: number, iovs: number, count: number, nreadPtr: number) => {
       const e = ctx.need(fd, R.FD_READ);
       mem.check(nreadPtr, 4);
+      // O_NONBLOCK (set at open or with fd_fdstat_set_flags): a read that would block is EAGAIN.
+      if (e.handle.flags.nonblock && !e.handle.readReady()) fail('again', `fd ${fd} has nothing to read yet`);
       mem.setU32(nreadPtr, transfer(mem, e.handle, iovs, count, undefined, false));
     }),
 

@@ -5,9 +5,9 @@
  * POLL_FD_READWRITE) is an event carrying that error, and the call itself succeeds.
  *
  * When nothing is ready the call waits: until the earliest clock deadline (the kernel's
- * sleepUntil, which in deterministic mode advances virtual time instead), checking
- * not-ready streams every few milliseconds meanwhile. A deadline already past returns at
- * once. Ready events are written in subscription order.
+ * sleepUntil), checking not-ready streams every few milliseconds meanwhile. In
+ * deterministic mode time is virtual, so it jumps straight to the deadline. A deadline
+ * already past returns at once. Ready events are written in subscription order.
  */
 import { blockFor } from '../host/clocks.js';
 import { fail, WasiError, toErrno, type ErrorCode } from '../../virtual-fs/errors.js';
@@ -121,8 +121,14 @@ export default function pollImports(ctx: Preview1Context): Imports {
           mem.setU32(neventsPtr, count);
           return;
         }
-        if (earliest === undefined) blockFor(STREAM_SLICE_NS); // only streams: wait for one
-        else clocks.sleepUntil(pending && earliest - now > STREAM_SLICE_NS ? now + STREAM_SLICE_NS : earliest);
+        if (earliest === undefined) {
+          blockFor(STREAM_SLICE_NS); // only streams: wait (in real time) for one
+        } else if (pending && !clocks.deterministic && earliest - now > STREAM_SLICE_NS) {
+          clocks.sleepUntil(now + STREAM_SLICE_NS);
+        } else {
+          // Virtual time does not pass while a stream is waited for: it jumps to the deadline.
+          clocks.sleepUntil(earliest);
+        }
       }
     }),
   };
