@@ -6,6 +6,7 @@
  */
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { E, FDF, FT, O, RDONLY, RDWR, RIGHTS, Shim } from './shim.js';
 import { tempDir } from './fs-harness.js';
@@ -414,6 +415,15 @@ describe('path_filestat_get / path_filestat_set_times', () => {
     const [p3, n3] = s.put('file');
     expect(s.call['path_filestat_set_times']!(3, 0, p3, n3, 0n, 0n, 4 | 8)).toBe(E.inval);
     expect(s.call['path_filestat_set_times']!(3, 0, p3, n3, 0n, 0n, 1 | 2)).toBe(E.inval);
+  });
+
+  it('reports a pre-1970 host time as the two\'s complement u64, not a fault', async () => {
+    const s = await shim();
+    touch('old');
+    execFileSync('touch', ['-h', '-d', '@-1000', at('old')]);
+    const [rc, st] = s.pathStat('old');
+    expect(rc).toBe(0);
+    expect(st.mtim).toBe(BigInt.asUintN(64, -1000n * 1_000_000_000n));
   });
 
   it('round-trips nanoseconds and APPEND|SYNC as path_filestat expects', async () => {
