@@ -15,9 +15,18 @@ export { resolve, MAX_SYMLINK_HOPS } from './virtual-fs/resolver.js';
 export { MountTable } from './virtual-fs/mount-table.js';
 export { MemoryTree } from './virtual-fs/memory-tree.js';
 export { RoDir, RoFile, type RoTree } from './virtual-fs/ro-tree.js';
-export { decodeSnapshot } from './virtual-fs/snapshot.js';
+export {
+  decodeSnapshot, readSnapshotHeader, snapshotRoot, hashMatches, SnapshotError, SnapshotTree, RoFileMount,
+  type SnapshotHeader, type DecodeOptions,
+} from './virtual-fs/snapshot.js';
+export { encodeSnapshot, type EncodeNode, type EncodeOptions, type EncodedSnapshot } from './virtual-fs/snapshot-encode.js';
 export {
   VirtualHost, ExitSignal, PolicyTrap, CaptureSink, BufferSource,
   type HostOptions, type InputSource, type OutputSink, type Platform,
 } from './adapter/host/index.js';
 export { createPreview1, type Preview1, type Preview1Options } from './adapter/preview1/index.js';
+export { PolicyBuilder, EnvBuilder, FsBuilder, StdioBuilder } from './policy/builder.js';
+export { validatePolicy } from './policy/validate.js';
+export { parsePolicyText, formatFromName, type PolicyFormat } from './policy/parse.js';
+export { PolicyError, PolicyFileError, formatPath } from './policy/errors.js';
+export { createPreview2, classesOf, WASI_VERSIONS, type Preview2Options, type ImportObject as Preview2Imports, type NetworkProvider } from './adapter/preview2/index.js';
