@@ -126,6 +126,26 @@ describe('fd_pread / fd_pwrite', () => {
   });
 });
 
+describe('huge offsets and sizes', () => {
+  it('answers offsets past 2^53 with an errno or EOF, never a fault', async () => {
+    const s = await shim({ trees: { '/t': { g: { source: 'xyz' } } } });
+    // fd 3 is the tree (policy preopens come first), fd 4 the temp dir
+    const [, fd] = s.open('f', { dirfd: 4, oflags: O.CREAT, base: RDWR });
+    const [, ro] = s.open('g', { dirfd: 3 });
+    for (const off of [1n << 53n, (1n << 63n) - 1n, 1n << 63n, (1n << 64n) - 1n]) {
+      for (const rc of [
+        s.pread(fd, off, 4)[0], s.pwrite(fd, off, 'x')[0], s.pread(ro, off, 4)[0],
+        s.seek(fd, BigInt.asIntN(64, off), WH.SET)[0],
+        s.call['fd_filestat_set_size']!(fd, off), s.call['fd_allocate']!(fd, off, 1n),
+      ]) {
+        expect([0, E.inval, E.fbig, E.overflow]).toContain(rc);
+      }
+    }
+    expect(s.pread(ro, 1n << 63n, 4)).toEqual([0, new Uint8Array(0)]);
+    expect(s.seek(fd, -1n, WH.SET)[0]).toBe(E.inval);
+  });
+});
+
 describe('fd_seek / fd_tell', () => {
   it('moves the cursor as file_seek_tell expects', async () => {
     const s = await shim();
