@@ -66,10 +66,7 @@ export function resolve<T>(
       }
       const dir = stack[stack.length - 1]!;
       if (isLast) {
-        // `name/` and `name/.` both demand a directory (POSIX), so both follow a symlink
-        // there: `link/.` must not stop at the link itself.
-        const dirOnly = trailingSlash || pending.length > 0;
-        if (options.follow || dirOnly) {
+        if (options.follow || trailingSlash) {
           const target = dir.leafLink(name);
           if (target !== undefined) {
             hops = countHop(hops, path);
@@ -78,7 +75,7 @@ export function resolve<T>(
             continue;
           }
         }
-        return op(dir, name, { trailingSlash: dirOnly });
+        return op(dir, name, { trailingSlash });
       }
       const walked = dir.walk(name);
       if ('dir' in walked) {
