@@ -21,3 +21,4 @@ export {
   type HostOptions, type InputSource, type OutputSink, type Platform,
 } from './adapter/host/index.js';
 export { createPreview1, type Preview1, type Preview1Options } from './adapter/preview1/index.js';
+export { runModule, detectVersion, UnresolvedImportError, type RunModuleOptions } from './adapter/preview1/run.js';

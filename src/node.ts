@@ -3,3 +3,6 @@
  * The package root resolves here under Node (package.json "exports" condition `node`).
  */
 export * from './index.js';
+export { WASI, runModule, type WASIOptions } from './wasi.js';
+export { nodePlatform, type NodePlatformOptions } from './adapter/node/platform.js';
+export { FdSink, FdSource } from './adapter/node/stdio.js';
