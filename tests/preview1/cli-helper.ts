@@ -55,12 +55,12 @@ export interface CliResult {
 }
 
 export function cli(args: string[], options: { input?: string; cwd?: string } = {}): CliResult {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, input: options.input ?? '', encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd ?? ROOT, input: options.input ?? '', encoding: 'utf8', timeout: 60_000, maxBuffer: 256 * 1024 * 1024 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Run a Node script (ESM source) in a child process, from the repository root. */
 export function node(script: string, options: { input?: string } = {}): CliResult {
-  const r = spawnSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], { cwd: ROOT, input: options.input ?? '', encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--no-warnings', '--input-type=module', '-e', script], { cwd: ROOT, input: options.input ?? '', encoding: 'utf8', timeout: 60_000, maxBuffer: 256 * 1024 * 1024 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
