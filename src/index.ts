@@ -15,7 +15,11 @@ export { resolve, MAX_SYMLINK_HOPS } from './virtual-fs/resolver.js';
 export { MountTable } from './virtual-fs/mount-table.js';
 export { MemoryTree } from './virtual-fs/memory-tree.js';
 export { RoDir, RoFile, type RoTree } from './virtual-fs/ro-tree.js';
-export { decodeSnapshot } from './virtual-fs/snapshot.js';
+export {
+  decodeSnapshot, readSnapshotHeader, snapshotRoot, hashMatches, SnapshotError, SnapshotTree, RoFileMount,
+  type SnapshotHeader, type DecodeOptions,
+} from './virtual-fs/snapshot.js';
+export { encodeSnapshot, type EncodeNode, type EncodeOptions, type EncodedSnapshot } from './virtual-fs/snapshot-encode.js';
 export {
   VirtualHost, ExitSignal, PolicyTrap, CaptureSink, BufferSource,
   type HostOptions, type InputSource, type OutputSink, type Platform,

@@ -3,6 +3,10 @@
  * The package root resolves here under Node (package.json "exports" condition `node`).
  */
 export * from './index.js';
+export {
+  buildSnapshot, progressReporter, sha256, DEFAULT_EXCLUDE, MAX_SNAPSHOT_BYTES,
+  type SnapshotBuild, type SnapshotBuildOptions, type ProgressCallback, type ProgressOptions,
+} from './virtual-fs/snapshot-builder.js';
 export { WASI, runModule, type WASIOptions } from './wasi.js';
 export { nodePlatform, type NodePlatformOptions } from './adapter/node/platform.js';
 export { FdSink, FdSource } from './adapter/node/stdio.js';

@@ -251,17 +251,21 @@ class OverlayDir extends DirHandle {
 }
 
 function unwrapFor(dst: DirHandle, dstName: string): DirHandle {
-  if (!(dst instanceof OverlayDir)) return dst;
-  const child = (dst as unknown as { node: TrieNode }).node.children.get(dstName);
-  if (child) fail('busy', `"${child.guestPath}" is a mount point`);
-  return dst.inner;
+  return unwrapDir(dst, dstName);
 }
 
 function wrapHandle(h: Handle, node: TrieNode): Handle {
   return h instanceof DirHandle ? wrap(h, node) : h;
 }
 
-/** The backend directory behind an overlay (itself when not wrapped). */
-export function unwrapDir(dir: DirHandle): DirHandle {
-  return dir instanceof OverlayDir ? dir.inner : dir;
+/**
+ * The backend directory behind an overlay (itself when not wrapped). Backends call this
+ * on the far side of a rename or link; given the child name it also refuses (busy) when
+ * that name is a mount point, which only the overlay knows.
+ */
+export function unwrapDir(dir: DirHandle, childName?: string): DirHandle {
+  if (!(dir instanceof OverlayDir)) return dir;
+  const child = childName === undefined ? undefined : (dir as unknown as { node: TrieNode }).node.children.get(childName);
+  if (child) fail('busy', `"${child.guestPath}" is a mount point`);
+  return dir.inner;
 }

@@ -110,3 +110,27 @@ describe('mount table', () => {
     expect(() => table.mount('/a/b/c', tree({}, 3n))).toThrow('two mounts for guest path "/a/b/c"');
   });
 });
+
+describe('renames onto a mount point', () => {
+  it('are busy even when the source directory has no mounts below it', async () => {
+    const { mkdtempSync, writeFileSync, existsSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openHostDir } = await import('../../src/virtual-fs/host/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'wv-busy-'));
+    try {
+      writeFileSync(join(dir, 'f.txt'), 'x');
+      const table = new MountTable();
+      table.mount('/', openHostDir(dir, { readonly: false }), { preopen: true });
+      table.mount('/m', tree({}, 9n));
+      const [[, slash]] = table.preopens();
+      const plain = resolve(slash!, '.', { follow: false }, (d, n) => d.openAt(n, { read: true }));
+      // `plain` is a fresh overlay too; take its backend so the source side is unwrapped.
+      const { unwrapDir } = await import('../../src/virtual-fs/mount-table.js');
+      expect(code(() => unwrapDir(plain as DirHandle).renameAt('f.txt', slash!, 'm'))).toBe('busy');
+      expect(existsSync(join(dir, 'f.txt'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -7,11 +7,11 @@
  * (`.`, as `wasmtime --dir .` gives) are separate roots.
  */
 import type { FsEntry, FsPolicy, RuntimeDirOptions, VirtualizeOptions } from '../../policy/types.js';
-import type { DirHandle } from '../../virtual-fs/handle.js';
+import { DirHandle } from '../../virtual-fs/handle.js';
 import { MemoryTree } from '../../virtual-fs/memory-tree.js';
 import { MountTable, type MountTarget } from '../../virtual-fs/mount-table.js';
 import { RoDir } from '../../virtual-fs/ro-tree.js';
-import { decodeSnapshot } from '../../virtual-fs/snapshot.js';
+import { decodeSnapshot, snapshotRoot } from '../../virtual-fs/snapshot.js';
 import type { Platform } from './platform.js';
 
 export interface FsOptions {
@@ -58,8 +58,8 @@ export function buildGuestFs(options: FsOptions): GuestFs {
     if ('virtualize' in entry) {
       const opts = virtualizeOptions(entry.virtualize);
       const bytes = options.snapshots?.[guest] ?? need('buildSnapshot', `mount "${guest}" (virtualize ${opts.path})`)(opts);
-      const tree = decodeSnapshot(bytes, dev++);
-      return new RoDir(tree, tree.root);
+      // A snapshot of a single host file mounts as that file (WASI-Virt's `virtualize` of a file).
+      return snapshotRoot(decodeSnapshot(bytes, dev++));
     }
     if ('runtime-dir' in entry) {
       const opts = runtimeDirOptions(entry['runtime-dir']);
@@ -76,6 +76,9 @@ export function buildGuestFs(options: FsOptions): GuestFs {
   const mountTree = (key: string, at: string, entry: FsEntry, into: MountTable, preopen: boolean): void => {
     const pending: [string[], FsEntry][] = [];
     const t = target(key, entry, (p, e) => pending.push([p, e]));
+    if (preopen && !(t instanceof DirHandle)) {
+      throw new FsSetupError(`preopen "${key}" is a single file, but a preopen must be a directory; mount the file inside a directory entry (docs/snapshot-format.md)`);
+    }
     into.mount(at, t, { preopen });
     for (const [p, e] of pending) mountTree(joinGuest(key, p), joinGuest(at, p), e, into, false);
   };

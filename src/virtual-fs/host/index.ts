@@ -1,14 +1,9 @@
 /**
- * STUB (branch p1surface): the confined host backend lands from branch `hostfs`; this file
- * only holds its exports' shape so the Node platform compiles. Drop it at merge time.
+ * Confined host file systems (Node only): `--preopen /guest=/host[:ro]` and policy
+ * `runtime-dir` / `runtime-file` entries. See docs/confinement.md for the algorithm and
+ * its guarantees.
  */
-import type { DirHandle } from '../handle.js';
-import type { FileMount } from '../mount-table.js';
-
-export function openHostDir(path: string, _options: { readonly: boolean }): DirHandle {
-  throw new Error(`host directories are not available in this build yet (cannot open ${path})`);
-}
-
-export function openHostFile(path: string, _options: { readonly: boolean }): FileMount {
-  throw new Error(`host files are not available in this build yet (cannot open ${path})`);
-}
+export { HostDir, HostPathError, openHostDir } from './host-dir.js';
+export { HostFile } from './host-file.js';
+export { HostFileMount, openHostFile } from './file-mount.js';
+export { detectConfinement, type Confinement } from './confine.js';

@@ -1,0 +1,86 @@
+/**
+ * How a host directory handle names its children to the kernel. Node has no `openat`, so
+ * on Linux a child is reached through the directory's own descriptor: the magic link
+ * `/proc/self/fd/<dirfd>` resolves to exactly the directory the fd holds (wherever it has
+ * been moved since), and the one component after it is looked up inside that directory.
+ * Where `/proc` is missing (or in tests) the "path" fallback tracks path strings and checks
+ * identities around each use; it is racy against concurrent host-side changes (see
+ * docs/confinement.md).
+ */
+import fs from 'node:fs';
+import { fail, fromHostError, WasiError } from '../errors.js';
+
+export type Confinement = 'proc' | 'path';
+
+export interface HostContext {
+  readonly confinement: Confinement;
+  /** Every write path under this preopen is refused with `rofs`. */
+  readonly readonly: boolean;
+}
+
+export const PROC_FD = '/proc/self/fd/';
+
+export const O = fs.constants;
+/** Open flags every child open carries: never follow the last component; never block on a FIFO. */
+export const OPEN_BASE = O.O_NOFOLLOW | O.O_NONBLOCK;
+export const OPEN_DIR = O.O_RDONLY | O.O_DIRECTORY | O.O_NOFOLLOW;
+
+let detected: Confinement | undefined;
+
+/** `proc` when `/proc/self/fd/<fd>/.` reaches the directory an fd holds, else `path`. */
+export function detectConfinement(): Confinement {
+  if (detected !== undefined) return detected;
+  detected = 'path';
+  let fd = -1;
+  try {
+    fd = fs.openSync('/', OPEN_DIR);
+    const a = fs.fstatSync(fd, { bigint: true });
+    const b = fs.statSync(`${PROC_FD}${fd}/.`, { bigint: true });
+    if (a.dev === b.dev && a.ino === b.ino) detected = 'proc';
+  } catch {
+    // No usable /proc: stay on the fallback.
+  } finally {
+    if (fd >= 0) fs.closeSync(fd);
+  }
+  return detected;
+}
+
+/**
+ * Test hooks: run just before the open syscall of a walk or an open (after any check the
+ * fallback makes), so tests can swap a symlink in at the worst moment deterministically.
+ */
+export const confinementHooks: { beforeOpen?: (name: string, confinement: Confinement) => void } = {};
+
+/**
+ * The resolver hands backends single components only; checking again here keeps the
+ * guarantee for any caller that skips it (a face calling `openAt` directly).
+ */
+export function checkName(name: string): void {
+  if (name === '' || name === '..' || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
+    fail('notcapable', `"${name}" is not a single path component`);
+  }
+}
+
+/**
+ * A host failure as a WasiError whose detail names only the guest-side component (Node's
+ * own message carries the host path, which must not reach a guest-visible trace).
+ */
+export function hostFail(err: unknown, op: string, name: string): never {
+  if (err instanceof WasiError) throw err;
+  const code = (err as { code?: unknown } | null)?.code;
+  throw new WasiError(fromHostError(err).code, `${op} "${name}" failed${typeof code === 'string' ? ` (${code})` : ''}`);
+}
+
+/** Close an fd on an error path without masking the original error. */
+export function closeQuietly(fd: number): void {
+  try {
+    fs.closeSync(fd);
+  } catch {
+    // Already gone; nothing more to release.
+  }
+}
+
+/** Refused when a read-only preopen is asked to write. */
+export function refuseReadOnly(): never {
+  fail('rofs', 'read-only file system');
+}
