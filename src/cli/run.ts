@@ -71,8 +71,9 @@ function errorMessage(err: unknown): string {
 export function reportTrap(err: unknown, debug: boolean): number {
   const where = trapFunction(err);
   const message = err instanceof PolicyTrap ? err.message : errorMessage(err);
+  // With --debug the whole stack first, so the one-line summary stays the last line.
+  if (debug && err instanceof Error && err.stack) writeAll(2, new TextEncoder().encode(`${err.stack}\n`));
   say(`trap: ${message}${where ? ` (in ${where})` : ''}`);
-  if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   return TRAP_EXIT;
 }
 
@@ -123,8 +124,8 @@ export async function runCommand(req: RunRequest): Promise<number> {
     // Host set-up failures (a mount whose directory is missing, a snapshot too large):
     // thrown before the guest ran, so they are about the input, not a trap.
     if (err instanceof Error && !trapFunction(err)) {
+      if (debug && err.stack) writeAll(2, new TextEncoder().encode(`${err.stack}\n`));
       say(`cannot run ${req.file}: ${err.message}`);
-      if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
       return USAGE_EXIT;
     }
     return reportTrap(err, debug);
