@@ -28,6 +28,7 @@ export function nodePlatform(options: NodePlatformOptions = {}): Platform {
     openHostDir: (path, opts) => openHostDir(path, opts),
     openHostFile: (path, opts) => openHostFile(path, opts),
     buildSnapshot: (opts: VirtualizeOptions) => buildSnapshot(opts).bytes,
+    hrtime: process.hrtime.bigint,
     hostEnv: () => process.env,
     stdin: () => new FdSource(options.stdin ?? 0, { group }),
     stdout: () => sink(options.stdout ?? 1),
