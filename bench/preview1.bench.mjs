@@ -117,7 +117,7 @@ const GUESTS = {
           (local.set $p (i32.add (i32.add (local.get $p) (i32.const 24)) (local.get $len)))
           (br $entry)))
         (br_if $again (i32.eq (local.get $used) (i32.const 65536)))))
-      (i32.store (i32.const 16) (local.get $count))
+      (i64.store (i32.const 16) (i64.extend_i32_u (local.get $count)))
       (drop (call $fd_close (local.get $fd)))))`,
 
   hello: `(module ${imp('fd_write', 'i32 i32 i32 i32')}

@@ -82,7 +82,8 @@ export class StdioGroup {
       // One listener for the whole process, for an embedder who exits without flushing.
       process.once('exit', () => { for (const s of [...unflushed]) s.flush(); });
     }
-    queueMicrotask(() => this.settle());
+    // A promise job rather than queueMicrotask, which wraps each callback in an AsyncResource.
+    void Promise.resolve().then(() => this.settle());
   }
 }
 
@@ -96,43 +97,52 @@ export interface FdSinkOptions {
   group?: StdioGroup;
 }
 
+/**
+ * Buffers handed from sink to sink: a sink holds one only while it has bytes waiting, so
+ * instantiating many short-lived guests allocates (and collects) no 64 KiB buffers.
+ */
+const pool: Uint8Array[] = [];
+const POOL_MAX = 8;
+
 /** Guest output to a host fd. Never closes the fd: the guest's close ends only its handle. */
 export class FdSink implements OutputSink {
-  private readonly buf: Uint8Array | undefined;
+  /** The buffer while bytes wait in it (from the pool), else undefined. */
+  private buf: Uint8Array | undefined;
   private used = 0;
   private since = 0;
   /** Writes since the buffer was last empty (paces the clock reads). */
   private batched = 0;
   private broken: WasiError | undefined;
   private readonly group: StdioGroup;
-  private readonly terminal: boolean;
+  /** Terminal and coalescing are settled on the first write (isatty is a system call). */
+  private terminal: boolean | undefined;
+  private coalesce: boolean | undefined;
 
   constructor(readonly fd: number, options: FdSinkOptions = {}) {
-    this.terminal = tty.isatty(fd);
-    const coalesce = options.coalesce ?? !this.terminal;
-    this.buf = coalesce ? new Uint8Array(BUFFER_BYTES) : undefined;
+    this.coalesce = options.coalesce;
     this.group = options.group ?? new StdioGroup();
   }
 
   write(bytes: Uint8Array): void {
     if (this.broken) throw this.broken;
     this.group.settle(this);
-    const buf = this.buf;
     const n = bytes.byteLength;
-    if (!buf || n >= WRITE_THROUGH_BYTES) {
+    if (!(this.coalesce ??= !this.isTerminal()) || n >= WRITE_THROUGH_BYTES) {
       if (this.used) this.flush();
       this.put(bytes);
       return;
     }
-    if (this.used + n > buf.byteLength) this.flush();
-    buf.set(bytes, this.used);
+    if (this.used + n > BUFFER_BYTES) this.flush();
     if (this.used === 0) {
+      const buf = (this.buf ??= pool.pop() ?? new Uint8Array(BUFFER_BYTES));
+      buf.set(bytes);
       this.used = n;
       this.batched = 1;
       this.since = performance.now();
       this.group.buffering(this);
       return;
     }
+    this.buf!.set(bytes, this.used);
     this.used += n;
     const k = ++this.batched;
     if (((k & (k - 1)) === 0 || (k & 63) === 0) && performance.now() - this.since > MAX_AGE_MS) this.flush();
@@ -141,15 +151,19 @@ export class FdSink implements OutputSink {
   /** Deliver buffered bytes. Never throws: a failure is reported by the next write. */
   flush(): void {
     if (this.group.pending === this) this.group.pending = undefined;
-    if (!this.used || !this.buf) return;
+    const buf = this.buf;
+    if (!buf) return;
     unflushed.delete(this);
     const n = this.used;
     this.used = 0;
+    this.buf = undefined;
     try {
-      this.put(this.buf.subarray(0, n));
+      if (n) this.put(buf.subarray(0, n));
     } catch (err) {
       // A closed pipe or a full disk: the bytes are lost either way; the guest learns on its next write.
       this.broken = err instanceof WasiError ? err : fromHostError(err);
+    } finally {
+      if (pool.length < POOL_MAX) pool.push(buf);
     }
   }
 
@@ -163,7 +177,7 @@ export class FdSink implements OutputSink {
   }
 
   isTerminal(): boolean {
-    return this.terminal;
+    return (this.terminal ??= tty.isatty(this.fd));
   }
 }
 
@@ -175,11 +189,10 @@ export class FdSink implements OutputSink {
  */
 export class FdSource implements InputSource {
   private eof = false;
-  private readonly terminal: boolean;
+  private terminal: boolean | undefined;
   private readonly group: StdioGroup | undefined;
 
   constructor(readonly fd: number, options: { group?: StdioGroup } = {}) {
-    this.terminal = tty.isatty(fd);
     this.group = options.group;
   }
 
@@ -194,7 +207,7 @@ export class FdSource implements InputSource {
         const n = fs.readSync(this.fd, dst, 0, dst.byteLength, null);
         if (n === 0) {
           // A terminal's EOF (Ctrl-D) is per read; a pipe's or file's is final.
-          if (!this.terminal) this.eof = true;
+          if (!this.isTerminal()) this.eof = true;
           return null;
         }
         return dst.subarray(0, n);
@@ -213,6 +226,6 @@ export class FdSource implements InputSource {
   }
 
   isTerminal(): boolean {
-    return this.terminal;
+    return (this.terminal ??= tty.isatty(this.fd));
   }
 }
