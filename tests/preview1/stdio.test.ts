@@ -17,7 +17,7 @@ const file = (name: string) => join(dir, name);
 beforeAll(async () => {
   ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'stdio-'));
-  for (const name of ['close-stdout', 'renumber-stdout', 'close-all-trap', 'write-many', 'hello']) {
+  for (const name of ['close-stdout', 'renumber-stdout', 'close-all-trap', 'write-many', 'hello', 'cat']) {
     writeFileSync(file(`${name}.wasm`), await wat(name));
   }
 });
@@ -131,6 +131,38 @@ describe('FdSink coalescing and ordering', () => {
     expect(r.stderr).toBe('done\n');
     expect(r.stdout.length).toBe(4 * 1024 * 1024);
     expect(r.stdout).toBe(('a'.repeat(4095) + '\n').repeat(1024));
+  });
+});
+
+describe('stdin', () => {
+  it('the CLI gives the guest the host stdin (a pipe), to EOF', () => {
+    const input = 'line one\n'.repeat(2000) + 'no newline at the end';
+    const r = cli(['run', file('cat.wasm')], { input });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(input);
+  });
+
+  it('the WASI class takes stdin as a string and stdout as a CaptureSink', async () => {
+    const { WASI } = await import('../../src/wasi.js');
+    const { CaptureSink } = await import('../../src/adapter/host/index.js');
+    const out = new CaptureSink();
+    const w = new WASI({ version: 'preview1', stdin: 'typed input ✓', stdout: out });
+    const { instance } = await WebAssembly.instantiate((await wat('cat')) as Uint8Array<ArrayBuffer>, w.getImportObject());
+    expect(w.start(instance)).toBe(0);
+    expect(out.text()).toBe('typed input ✓');
+  });
+
+  it('stdio policy: stdin ignored reads EOF, stdout denied is notcapable (76)', async () => {
+    const { WASI } = await import('../../src/wasi.js');
+    const { CaptureSink } = await import('../../src/adapter/host/index.js');
+    const out = new CaptureSink();
+    const ignored = new WASI({ version: 'preview1', stdin: 'unseen', stdout: out, policy: { stdio: { stdin: 'ignore', stdout: 'allow', stderr: 'allow' } } });
+    const a = await WebAssembly.instantiate((await wat('cat')) as Uint8Array<ArrayBuffer>, ignored.getImportObject());
+    expect(ignored.start(a.instance)).toBe(0);
+    expect(out.text()).toBe('');
+    const denied = new WASI({ version: 'preview1', stdin: 'seen', stdout: out, policy: { stdio: { stdin: 'allow', stdout: 'deny', stderr: 'allow' } } });
+    const b = await WebAssembly.instantiate((await wat('cat')) as Uint8Array<ArrayBuffer>, denied.getImportObject());
+    expect(denied.start(b.instance)).toBe(76);
   });
 });
 
