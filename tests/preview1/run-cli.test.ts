@@ -18,6 +18,10 @@ beforeAll(async () => {
   for (const name of ['exit-arg', 'trap', 'print-args', 'import-env', 'trace-calls']) {
     writeFileSync(file(`${name}.wasm`), await wat(name));
   }
+  writeFileSync(file('unstable-exit.wasm'), await compileWat(`(module
+    (import "wasi_unstable" "proc_exit" (func $exit (param i32)))
+    (memory (export "memory") 1)
+    (func (export "_start") (call $exit (i32.const 9))))`));
   writeFileSync(file('raise-term.wasm'), await compileWat(`(module
     (import "wasi_snapshot_preview1" "proc_raise" (func $proc_raise (param i32) (result i32)))
     (memory (export "memory") 1)
@@ -35,6 +39,11 @@ describe('wasi-virt run: exit codes', () => {
       const r = cli(['run', file('exit-arg.wasm'), '--', String(code)]);
       expect({ code, status: r.status, stderr: r.stderr }).toEqual({ code, status: code, stderr: '' });
     }
+  });
+
+  it('a wasi_unstable (snapshot 0) module runs on the unstable face', () => {
+    const r = cli(['run', file('unstable-exit.wasm')]);
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 9, stderr: '' });
   });
 
   it('a trap is one line naming it and the function, exit 134', () => {
@@ -85,5 +94,20 @@ describe('wasi-virt run: argv, env and tracing', () => {
     expect(lines[0]).toBe('[wasi-virt] args_sizes_get() = success -> sizes=2, 19 bytes');
     expect(lines.some((l) => l.startsWith('[wasi-virt] path_open(fd=3, dirflags=symlink_follow, path="dir/missing.txt", oflags=creat|trunc'))).toBe(true);
     expect(lines.at(-1)).toBe('[wasi-virt] proc_exit(rval=3) -> exit 3');
+  });
+});
+
+describe('the bundled example (README first command)', () => {
+  it('hello-virt: a snapshot mount at /, an env allow-list, guest args', () => {
+    const r = cli(['run', 'examples/hello-virt/build/hello-virt.wasm', '--mount', '/=examples/hello-virt/data', '--allow-env=HOME', '--', 'world'],
+      { env: { HOME: '/home/demo', SECRET_TOKEN: 'must not leak' } });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe([
+      'hello, world!', 'argv[0] = hello-virt.wasm', 'argv[1] = world', 'env: HOME=/home/demo',
+      '/greeting.txt: Hello from a file inside the guest.',
+      '/greeting.txt: It was read from a snapshot embedded at start-up.',
+      'writing /greeting.txt: Read-only file system', '',
+    ].join('\n'));
   });
 });
