@@ -7,6 +7,7 @@ export {
   buildSnapshot, progressReporter, sha256, DEFAULT_EXCLUDE, MAX_SNAPSHOT_BYTES,
   type SnapshotBuild, type SnapshotBuildOptions, type ProgressCallback, type ProgressOptions,
 } from './virtual-fs/snapshot-builder.js';
+export { loadPolicyFile, loadPolicyFileSync, type LoadOptions } from './policy/load.js';
 export { WASI, runModule, type WASIOptions } from './wasi.js';
 export { nodePlatform, type NodePlatformOptions } from './adapter/node/platform.js';
 export { FdSink, FdSource } from './adapter/node/stdio.js';

