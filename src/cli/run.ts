@@ -109,6 +109,10 @@ export async function runCommand(req: RunRequest): Promise<number> {
     return refuse(`${req.file} is malformed: ${errorMessage(err).replace(/^WebAssembly\.compile\(\): /, '')}`);
   }
 
+  if (!WebAssembly.Module.exports(module).some((e) => e.name === '_start' && e.kind === 'function')) {
+    return refuse(`${req.file} is not a command: it exports no _start function (a library or reactor cannot be run)`);
+  }
+
   const debug = req.debug || req.policy.debug === true;
   try {
     const { code } = await runModule(module, {

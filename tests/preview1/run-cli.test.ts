@@ -28,6 +28,7 @@ beforeAll(async () => {
     (func $kill (drop (call $proc_raise (i32.const 15))))
     (func (export "_start") (call $kill)))`));
   writeFileSync(file('text.wasm'), 'this is not wasm\n');
+  writeFileSync(file('library.wasm'), new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
   // Right header, broken body: a section id with a length running past the end.
   writeFileSync(file('truncated.wasm'), new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 0x7f, 0x01]));
   writeFileSync(file('future.wasm'), new Uint8Array([0, 0x61, 0x73, 0x6d, 2, 0, 0, 0]));
@@ -71,6 +72,7 @@ describe('wasi-virt run: bad input is one line and exit 2', () => {
     ['future.wasm', /^wasi-virt: error: .*future\.wasm is not a WebAssembly module or component \(bad header\)\n$/],
     ['truncated.wasm', /^wasi-virt: error: .*truncated\.wasm is malformed: .+\n$/],
     ['missing.wasm', /^wasi-virt: error: .*missing\.wasm.*\n$/],
+    ['library.wasm', /^wasi-virt: error: .*library\.wasm is not a command: it exports no _start function/],
     ['import-env.wasm', /^wasi-virt: error: cannot run .*import-env\.wasm: the module imports env\.host_magic, which nothing provides\n$/],
   ])('%s', (name, message) => {
     const r = cli(['run', file(name)]);
