@@ -31,6 +31,15 @@ describe('--debug tracing', () => {
     expect(lines[5]).toBe('proc_exit(rval=3) -> exit 3');
   });
 
+  it('rights read as names, a mostly-full set as what it lacks', async () => {
+    const lines: string[] = [];
+    const g = await instantiate(await wat('trace-calls'), { policy: {}, trace: (l) => lines.push(l) });
+    g.p1.bind(g.memory);
+    const set = g.p1.wasiImport['fd_fdstat_set_rights'] as (fd: number, base: bigint, inheriting: bigint) => number;
+    set(1, (1n << 30n) - 1n, ((1n << 30n) - 1n) & ~(1n << 6n) & ~(1n << 1n));
+    expect(lines[0]).toMatch(/^fd_fdstat_set_rights\(fd=1, rights_base=all, rights_inheriting=all but fd_read\|fd_write\) = /);
+  });
+
   it('a denied call names the policy rule that denied it', async () => {
     const { lines } = await trace({ clocks: 'deny' });
     expect(lines[1]).toBe('clock_time_get(id=monotonic, precision=0) = notcapable (denied by policy: clocks = "deny")');

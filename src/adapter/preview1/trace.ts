@@ -104,13 +104,18 @@ function flagNames(value: number, table: Record<string, number>): string {
   return names.join('|');
 }
 
+/** Rights by name; a set holding most rights reads better as what it lacks (`all but ...`). */
 function rightNames(value: bigint): string {
   if (value === 0n) return '0';
-  if ((value & ALL_RIGHTS) === ALL_RIGHTS) return value === ALL_RIGHTS ? 'all' : `all|0x${(value & ~ALL_RIGHTS).toString(16)}`;
-  const names = RIGHT_NAMES.filter(([, bit]) => (value & bit) !== 0n).map(([k]) => k);
   const rest = value & ~ALL_RIGHTS;
-  if (rest) names.push(`0x${rest.toString(16)}`);
-  return names.join('|');
+  const held = RIGHT_NAMES.filter(([, bit]) => (value & bit) !== 0n).map(([k]) => k);
+  const extra = rest ? [`0x${rest.toString(16)}`] : [];
+  if (held.length === RIGHT_NAMES.length) return ['all', ...extra].join('|');
+  if (held.length > RIGHT_NAMES.length / 2) {
+    const lacking = RIGHT_NAMES.filter(([, bit]) => (value & bit) === 0n).map(([k]) => k);
+    return `all but ${[lacking.join('|'), ...extra].join(' ')}`;
+  }
+  return [...held, ...extra].join('|');
 }
 
 const MAX_SHOWN = 200;
