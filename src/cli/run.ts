@@ -21,7 +21,6 @@ import type { Policy } from '../policy/types.js';
 import { SnapshotError } from '../virtual-fs/snapshot-format.js';
 import { HostPathError } from '../virtual-fs/host/index.js';
 import { USAGE_EXIT, isUserFacing, oneLine } from './errors.js';
-import { runComponentCommand } from './run-component.js';
 
 export interface RunRequest {
   /** The .wasm file: a core module or a component. */
@@ -97,7 +96,11 @@ export async function runCommand(req: RunRequest): Promise<number> {
     return refuse(`cannot read ${req.file}: ${why}`);
   }
   const kind = binaryKind(bytes);
-  if (kind === 'component') return runComponentCommand(req, bytes);
+  if (kind === 'component') {
+    // Loaded only for components: it brings jco's transpiler along.
+    const { runComponentCommand } = await import('./run-component.js');
+    return runComponentCommand(req, bytes);
+  }
   if (kind === 'unknown') {
     return refuse(`${req.file} is not a WebAssembly module or component (bad header)`);
   }
