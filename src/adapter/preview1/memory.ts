@@ -19,8 +19,6 @@ export class GuestMemory {
   bind(memory: WebAssembly.Memory): void {
     this.memory = memory;
     this.buffer = undefined;
-    this.dv = new DataView(new ArrayBuffer(0));
-    this.u8 = new Uint8Array(0);
   }
 
   get bound(): boolean {
@@ -45,13 +43,9 @@ export class GuestMemory {
 
   /** Throw `fault` unless [ptr, ptr+len) lies inside memory. Pointers arrive as signed i32. */
   check(ptr: number, len: number): number {
+    this.refresh();
     const p = ptr >>> 0;
     const n = len >>> 0;
-    // Fast path without the Memory.buffer getter (~50 ns, several per call): growth of a
-    // non-shared memory detaches the cached view (length 0, so this fails), and a shared
-    // memory only ever grows, so a range inside the cached view is inside memory.
-    if (p + n <= this.u8.byteLength && this.u8.byteLength !== 0) return p;
-    this.refresh();
     if (p + n > this.u8.byteLength) fail('fault', `guest range ${p}+${n} is outside memory (${this.u8.byteLength} bytes)`);
     return p;
   }
