@@ -48,9 +48,9 @@ function isAgain(err: unknown): boolean {
 export function writeAll(fd: number, bytes: Uint8Array): void {
   let at = 0;
   let backoff = 1;
-  while (at < bytes.byteLength) {
+  while (at < bytes.length) {
     try {
-      at += fs.writeSync(fd, bytes, at, bytes.byteLength - at);
+      at += fs.writeSync(fd, bytes, at, bytes.length - at);
       backoff = 1;
     } catch (err) {
       if (!isAgain(err)) throw err;
@@ -126,7 +126,7 @@ export class FdSink implements OutputSink {
   write(bytes: Uint8Array): void {
     if (this.broken) throw this.broken;
     this.group.settle(this);
-    const n = bytes.byteLength;
+    const n = bytes.length; // not byteLength: V8 answers it slowly for views of wasm memory
     if (!(this.coalesce ??= !this.isTerminal()) || n >= WRITE_THROUGH_BYTES) {
       if (this.used) this.flush();
       this.put(bytes);
