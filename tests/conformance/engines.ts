@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { component } from '../helpers/guests.js';
 
 export interface RunConfig {
   /** Full argv, argv[0] included. */
@@ -83,6 +84,11 @@ export function childEngine(name: string, script: string, nodeArgs: string[] = [
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
+/** The same engine fed each program wrapped as a preview2 component (jco's preview1 adapter). */
+function wrapAsComponent(engine: Engine): Engine {
+  return { name: engine.name, run: async (wasm, config) => engine.run(await component(wasm), config) };
+}
+
 /** Node's built-in WASI (uvwasi), the reference peer. */
 export const nodeWasi: Engine = childEngine('node:wasi', here('./children/node-wasi.mjs'), ['--no-warnings']);
 
@@ -99,4 +105,5 @@ export const preview2Shim: Engine = childEngine('jco+preview2-shim', here('./chi
 export const ENGINES: Engine[] = [
   nodeWasi,
   preview2Shim,
+  wrapAsComponent(childEngine('wasi-virt run (preview2)', here('./children/wasi-virt-cli.mjs'), ['--no-warnings'])),
 ];
