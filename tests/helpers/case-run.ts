@@ -16,12 +16,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { BufferSource, CaptureSink, ExitSignal, PolicyTrap, VirtualHost, type HostOptions, type Platform } from '../../src/adapter/host/index.js';
+import { BufferSource, CaptureSink, ExitSignal, PolicyTrap, VirtualHost, type HostOptions } from '../../src/adapter/host/index.js';
+import { nodePlatform } from '../../src/adapter/node/platform.js';
 import { createPreview1 } from '../../src/adapter/preview1/index.js';
 import { instantiateComponent, runToCompletion } from '../../src/adapter/preview2/instantiate.js';
 import type { FsEntry, Policy } from '../../src/policy/types.js';
-import { openHostDir, openHostFile } from '../../src/virtual-fs/host/index.js';
-import { buildSnapshot } from '../../src/virtual-fs/snapshot-builder.js';
+import { openHostDir } from '../../src/virtual-fs/host/index.js';
 import { ensureBuilt, MAIN } from '../cli/cli.js';
 import type { Abi, TestCase } from './case-format.js';
 import { COMPONENTS, ROOT, component as wrapComponent, wat } from './guests.js';
@@ -68,13 +68,6 @@ export async function guestBytes(name: string, abi: Abi): Promise<Uint8Array> {
   const core = existsSync(built) ? new Uint8Array(readFileSync(built)) : await wat(`case-${name}`);
   return abi === 'preview1' ? core : wrapComponent(core);
 }
-
-const PLATFORM: Platform = {
-  name: 'node (test cases)',
-  openHostDir: (path, options) => openHostDir(path, options),
-  openHostFile: (path, options) => openHostFile(path, options),
-  buildSnapshot: (options) => buildSnapshot(options).bytes,
-};
 
 const temps: string[] = [];
 
@@ -154,7 +147,8 @@ function hostOptions(c: TestCase, policy: Policy, stdout: CaptureSink, stderr: C
     stdin: new BufferSource(c.stdin ?? ''),
     stdout,
     stderr,
-    platform: PLATFORM,
+    // The Node platform the CLI and bundles use; env and stdio come from the case instead.
+    platform: nodePlatform(),
   };
   if (!policy.fs || policy.fs['host-preopens']) options.preopens = { '/': openHostDir(ROOT, { readonly: true }) };
   return options;
