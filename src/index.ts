@@ -25,3 +25,7 @@ export {
   type HostOptions, type InputSource, type OutputSink, type Platform,
 } from './adapter/host/index.js';
 export { createPreview1, type Preview1, type Preview1Options } from './adapter/preview1/index.js';
+export { PolicyBuilder, EnvBuilder, FsBuilder, StdioBuilder } from './policy/builder.js';
+export { validatePolicy } from './policy/validate.js';
+export { parsePolicyText, formatFromName, type PolicyFormat } from './policy/parse.js';
+export { PolicyError, PolicyFileError, formatPath } from './policy/errors.js';

@@ -7,3 +7,4 @@ export {
   buildSnapshot, progressReporter, sha256, DEFAULT_EXCLUDE, MAX_SNAPSHOT_BYTES,
   type SnapshotBuild, type SnapshotBuildOptions, type ProgressCallback, type ProgressOptions,
 } from './virtual-fs/snapshot-builder.js';
+export { loadPolicyFile, loadPolicyFileSync, type LoadOptions } from './policy/load.js';

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
-// PLACEHOLDER: the yargs CLI lands with the foundation issue.
-process.stderr.write('wasi-virt: the CLI is not built yet\n');
-process.exitCode = 2;
+// The `wasi-virt` bin. The status is set, never forced with process.exit, so output
+// still being written to a pipe is not cut off.
+import { main } from './program.js';
+
+process.exitCode = await main(process.argv.slice(2));

@@ -32,12 +32,13 @@ function cached(key: string, ext: string, build: () => Promise<Uint8Array>): Pro
   });
 }
 
-let wabtPromise: Promise<Awaited<ReturnType<typeof import('wabt').default>>> | undefined;
+type Wabt = { parseWat(name: string, src: string, features?: object): { validate(): void; toBinary(o: object): { buffer: Uint8Array }; destroy(): void } };
+let wabtPromise: Promise<Wabt> | undefined;
 
 /** Compile WAT text to a core module. */
 export async function compileWat(source: string, name = 'inline.wat'): Promise<Uint8Array> {
   return cached(hash('wat1', source), 'wasm', async () => {
-    wabtPromise ??= import('wabt').then((m) => m.default());
+    wabtPromise ??= import('wabt').then((m) => ((m as unknown as { default: () => Promise<Wabt> }).default)());
     const wabt = await wabtPromise;
     const mod = wabt.parseWat(name, source, { multi_value: true, bulk_memory: true, mutable_globals: true, sign_extension: true, sat_float_to_int: true });
     try {

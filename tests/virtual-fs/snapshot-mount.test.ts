@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildGuestFs, FsSetupError } from '../../src/adapter/host/fs.js';
 import type { Platform } from '../../src/adapter/host/platform.js';
@@ -54,9 +55,15 @@ describe('snapshots mounted by the host', () => {
     expect(builds).toBe(before);
   });
 
-  it('says clearly that a single file cannot be a preopen', () => {
+  it('mounts a single file at an absolute guest path, synthesizing the directories above it', () => {
+    const fs = buildGuestFs({ policy: { 'host-preopens': false, preopens: { '/etc/LICENSE': { virtualize: join(dir, 'LICENSE') } } }, platform: node });
+    expect(fs.preopens.map(([name]) => name)).toEqual(['/']);
+    expect(textVia(fs.preopens[0]![1], 'etc/LICENSE')).toBe(readFileSync(join(dir, 'LICENSE'), 'utf8'));
+  });
+
+  it('says clearly that a single file cannot be a relative preopen', () => {
     expect(() =>
-      buildGuestFs({ policy: { 'host-preopens': false, preopens: { '/LICENSE': { virtualize: join(dir, 'LICENSE') } } }, platform: node }),
-    ).toThrow(new FsSetupError('preopen "/LICENSE" is a single file, but a preopen must be a directory; mount the file inside a directory entry (docs/snapshot-format.md)'));
+      buildGuestFs({ policy: { 'host-preopens': false, preopens: { LICENSE: { virtualize: join(dir, 'LICENSE') } } }, platform: node }),
+    ).toThrow(new FsSetupError('preopen "LICENSE" is a single file, but a preopen must be a directory; mount the file inside a directory entry (docs/snapshot-format.md)'));
   });
 });

@@ -9,7 +9,7 @@
 import type { FsEntry, FsPolicy, RuntimeDirOptions, VirtualizeOptions } from '../../policy/types.js';
 import { DirHandle } from '../../virtual-fs/handle.js';
 import { MemoryTree } from '../../virtual-fs/memory-tree.js';
-import { MountTable, type MountTarget } from '../../virtual-fs/mount-table.js';
+import { EmptyDir, MountTable, type MountTarget } from '../../virtual-fs/mount-table.js';
 import { RoDir } from '../../virtual-fs/ro-tree.js';
 import { decodeSnapshot, snapshotRoot } from '../../virtual-fs/snapshot.js';
 import type { Platform } from './platform.js';
@@ -73,11 +73,18 @@ export function buildGuestFs(options: FsOptions): GuestFs {
 
   // `key` names the entry in the policy (preopen name plus nested path; prebuilt snapshots
   // are keyed by it); `at` is where it goes in the mount table.
+  const looseFiles: string[] = [];
   const mountTree = (key: string, at: string, entry: FsEntry, into: MountTable, preopen: boolean): void => {
     const pending: [string[], FsEntry][] = [];
     const t = target(key, entry, (p, e) => pending.push([p, e]));
     if (preopen && !(t instanceof DirHandle)) {
-      throw new FsSetupError(`preopen "${key}" is a single file, but a preopen must be a directory; mount the file inside a directory entry (docs/snapshot-format.md)`);
+      // A single file at an absolute guest path (`--mount /etc/motd=./motd`) mounts there;
+      // the directories above it are synthesized. A relative name has nowhere to hang it.
+      if (!isAbsoluteName(key)) {
+        throw new FsSetupError(`preopen "${key}" is a single file, but a preopen must be a directory; mount the file inside a directory entry (docs/snapshot-format.md)`);
+      }
+      looseFiles.push(at);
+      preopen = false;
     }
     into.mount(at, t, { preopen });
     for (const [p, e] of pending) mountTree(joinGuest(key, p), joinGuest(at, p), e, into, false);
@@ -93,6 +100,13 @@ export function buildGuestFs(options: FsOptions): GuestFs {
       preopens.push([name, root]);
       others.push(root);
     }
+  }
+  const preopened = new Set(table.preopens().map(([p]) => p));
+  const covered = (file: string): boolean =>
+    [...preopened].some((p) => p === '/' || file.startsWith(`${p}/`));
+  if (looseFiles.some((f) => !covered(f))) {
+    // Nothing the guest can open reaches these files: give it an empty read-only `/`.
+    table.mount('/', new EmptyDir(1n << 47n), { preopen: true });
   }
   const hostPreopens = Object.entries(options.hostPreopens ?? {});
   if (hostPreopens.length > 0 && options.policy && !options.policy['host-preopens']) {

@@ -67,8 +67,11 @@ export class VirtualHost {
     for (const t of this.fs.table.targets()) if (t instanceof Handle) this.owned.push(t);
     this.owned.push(...this.fs.others);
     const wantTrace = options.trace ?? policy.debug ?? false;
+    // Traces are for the person running the guest, so they reach the host's stderr even
+    // when the policy denies or ignores the guest's own stderr.
+    const traceSink = options.stderr ?? platform.stderr?.();
     this.trace = typeof wantTrace === 'function' ? wantTrace
-      : wantTrace ? (line: string) => this.stderrLine(line) : undefined;
+      : wantTrace && traceSink ? (line: string) => this.traceLine(traceSink, line) : undefined;
   }
 
   /** The guest asked to exit: throws ExitSignal (or a PolicyTrap when exit is denied). */
@@ -94,13 +97,10 @@ export class VirtualHost {
     for (const h of this.owned) h.destroy();
   }
 
-  private stderrLine(line: string): void {
+  private traceLine(sink: OutputSink, line: string): void {
     this.stdout.sync();
-    const sink = this.stderr.sink;
-    if (sink) {
-      sink.write(new TextEncoder().encode(`[wasi-virt] ${line}\n`));
-      sink.flush();
-    }
+    sink.write(new TextEncoder().encode(`[wasi-virt] ${line}\n`));
+    sink.flush();
   }
 }
 
