@@ -1,0 +1,142 @@
+/**
+ * A composed bundle of a core module (WAT source) runs by itself: `node out/x.js`, with
+ * its mount embedded (the source directory deleted, the bundle moved), imported from
+ * other code without running itself, and under run's exit and trap conventions.
+ */
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { COMPONENTS } from '../helpers/guests.js';
+import { cli, ensureBuilt, runNode, runScript, tempDir, writeTree } from './helpers.js';
+
+const CAT = join(COMPONENTS, 'wat', 'compose-cat.wat');
+
+beforeAll(() => ensureBuilt());
+
+function composeCat(extra: string[] = []): { work: string; out: string; site: string } {
+  const work = tempDir();
+  const site = join(work, 'site');
+  writeTree(site, { 'a.txt': 'hi there\n', 'docs/b.md': '# b\n' });
+  const out = join(work, 'out');
+  const r = cli([CAT, '--mount', `/=${site}`, '--allow-stdio', '-o', out, ...extra]);
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/^wrote .*compose-cat\.js: core module .*compose-cat\.wat, 1 mount \(2 files, 13 B\)/);
+  return { work, out, site };
+}
+
+describe('core module bundle', () => {
+  test('runs with node, prints the mounted file and exits with the guest code', () => {
+    const { out } = composeCat();
+    const r = runNode(join(out, 'compose-cat.js'), ['a.txt', 'x', 'y', 'z']);
+    expect(r.stdout).toBe('hi there\n');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(3);
+    const nested = runNode(join(out, 'compose-cat.js'), ['/docs/b.md']);
+    expect(nested.stdout).toBe('# b\n');
+    expect(nested.status).toBe(0);
+  });
+
+  test('still runs after the mount directory is deleted and out/ is moved elsewhere', () => {
+    const { work, out, site } = composeCat();
+    rmSync(site, { recursive: true });
+    const moved = join(tempDir('wv-moved-'), 'deploy');
+    renameSync(out, moved);
+    expect(existsSync(out)).toBe(false);
+    const r = runNode(join(moved, 'compose-cat.js'), ['a.txt', 'x'], { cwd: work });
+    expect(r.stdout).toBe('hi there\n');
+    expect(r.status).toBe(1);
+  });
+
+  test('the snapshot is one binary file, not inlined in the JavaScript', () => {
+    const { out } = composeCat();
+    const entry = readFileSync(join(out, 'compose-cat.js'), 'utf8');
+    expect(entry).not.toContain('hi there');
+    const snap = readFileSync(join(out, 'compose-cat.snapshots'));
+    expect(snap.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x57, 0x56, 0x53, 0x4e, 0x41, 0x50, 0x0a]));
+    expect(snap.includes(Buffer.from('hi there\n'))).toBe(true);
+  });
+
+  test('import { run } works from other code, and importing does not run the app', () => {
+    const { out } = composeCat();
+    const user = tempDir('wv-user-');
+    const script = `
+      import { run, CaptureSink, policy } from ${JSON.stringify(join(out, 'compose-cat.js'))};
+      const stdout = new CaptureSink();
+      const first = await run(['a.txt', 'x', 'y'], { stdout });
+      const second = await run(['docs/b.md'], { stdout });
+      console.log(JSON.stringify({ first, second, text: stdout.text(), frozen: Object.isFrozen(policy), stdio: policy.stdio }));
+    `;
+    const r = runScript(script, user);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const got = JSON.parse(r.stdout.trim()) as Record<string, unknown>;
+    expect(got).toEqual({
+      first: { code: 2 },
+      second: { code: 0 },
+      text: 'hi there\n# b\n',
+      frozen: true,
+      stdio: { stdin: 'allow', stdout: 'allow', stderr: 'allow' },
+    });
+  });
+
+  test('the baked-in policy holds: stdout ignored by policy prints nothing', () => {
+    const work = tempDir();
+    writeTree(work, { 'site/a.txt': 'secret\n' });
+    const out = join(work, 'out');
+    expect(cli([CAT, '--mount', `/=${join(work, 'site')}`, '--stdout=ignore', '--stderr', '-o', out]).status).toBe(0);
+    const r = runNode(join(out, 'compose-cat.js'), ['a.txt']);
+    expect(r.stdout).toBe('');
+    expect(r.status).toBe(0);
+    const missing = runNode(join(out, 'compose-cat.js'), ['nope.txt']);
+    expect(missing.stderr).toBe('cat: cannot open\n');
+    expect(missing.status).toBe(144); // 100 + noent (44)
+  });
+
+  test('runtime directories stay runtime paths: the bundle reads them when it runs', () => {
+    const work = tempDir();
+    const data = join(work, 'data');
+    writeTree(data, { 'a.txt': 'before\n' });
+    const out = join(work, 'out');
+    expect(cli([CAT, '--preopen', `/=${data}:ro`, '--allow-stdio', '-o', out]).status).toBe(0);
+    writeFileSync(join(data, 'a.txt'), 'after compose\n');
+    expect(runNode(join(out, 'compose-cat.js'), ['a.txt']).stdout).toBe('after compose\n');
+    expect(readdirSync(out)).not.toContain('compose-cat.snapshots');
+    rmSync(data, { recursive: true });
+    const gone = runNode(join(out, 'compose-cat.js'), ['a.txt']);
+    expect(gone.status).toBe(2);
+    expect(gone.errLines).toHaveLength(1);
+    expect(gone.errLines[0]).toMatch(/^wasi-virt: cannot run compose-cat: .*data/);
+  });
+
+  test('a trap is one line and exit 134, after the guest output', () => {
+    const work = tempDir();
+    writeTree(work, {
+      'trap.wat': `(module
+        (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+        (memory (export "memory") 1)
+        (data (i32.const 64) "before\\n")
+        (func $boom (unreachable))
+        (func (export "_start")
+          (i32.store (i32.const 0) (i32.const 64)) (i32.store (i32.const 4) (i32.const 7))
+          (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+          (call $boom)))`,
+    });
+    const out = join(work, 'out');
+    expect(cli([join(work, 'trap.wat'), '--allow-stdio', '-o', out]).status).toBe(0);
+    const r = runNode(join(out, 'trap.js'));
+    expect(r.stdout).toBe('before\n');
+    expect(r.status).toBe(134);
+    expect(r.errLines).toEqual(['wasi-virt: trap: unreachable (in boom)']);
+  });
+
+  test('--debug bakes call tracing into the bundle', () => {
+    const work = tempDir();
+    writeTree(work, { 'site/a.txt': 'x\n' });
+    const out = join(work, 'out');
+    expect(cli([CAT, '--mount', `/=${join(work, 'site')}`, '--allow-stdio', '--debug', '-o', out]).status).toBe(0);
+    const r = runNode(join(out, 'compose-cat.js'), ['a.txt']);
+    expect(r.stdout).toBe('x\n');
+    expect(r.stderr).toMatch(/path_open/);
+  });
+});
