@@ -29,3 +29,4 @@ export { PolicyBuilder, EnvBuilder, FsBuilder, StdioBuilder } from './policy/bui
 export { validatePolicy } from './policy/validate.js';
 export { parsePolicyText, formatFromName, type PolicyFormat } from './policy/parse.js';
 export { PolicyError, PolicyFileError, formatPath } from './policy/errors.js';
+export { createPreview2, classesOf, WASI_VERSIONS, type Preview2Options, type ImportObject as Preview2Imports, type NetworkProvider } from './adapter/preview2/index.js';

@@ -8,3 +8,6 @@ export {
   type SnapshotBuild, type SnapshotBuildOptions, type ProgressCallback, type ProgressOptions,
 } from './virtual-fs/snapshot-builder.js';
 export { loadPolicyFile, loadPolicyFileSync, type LoadOptions } from './policy/load.js';
+export { runComponent, instantiateComponent, loadComponent, runToCompletion, type RunComponentOptions } from './adapter/preview2/instantiate.js';
+export { transpileComponent, cacheDir, ComponentLoadError } from './adapter/preview2/transpile.js';
+export { loadNetwork } from './adapter/preview2/network-node.js';

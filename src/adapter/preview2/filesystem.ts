@@ -1,0 +1,361 @@
+/**
+ * wasi:filesystem (types, preopens): `Descriptor`s over the kernel's handles. Every path
+ * goes through the one resolver from the descriptor's directory handle; the handles
+ * decide what is allowed (read-only mounts and preopens answer `read-only`), this module
+ * only translates flags, times and errors. Preopen roots work like any other directory
+ * (read-directory and stat included).
+ */
+import { WasiError, fail, toPreview2 } from '../../virtual-fs/errors.js';
+import {
+  DirHandle, type Advice, type DirEntry, type Handle, type OpenRequest, type Stat, type TimeChange,
+} from '../../virtual-fs/handle.js';
+import { resolve, type LeafInfo } from '../../virtual-fs/resolver.js';
+import { clampLen, errorCode, fromDatetime, toDatetime, type Ctx, type Datetime, type Namespace } from './context.js';
+import { FileReader, FileWriter, IoError, type InputStream, type OutputStream } from './io.js';
+
+export interface PathFlags { symlinkFollow?: boolean }
+export interface OpenFlags { create?: boolean; directory?: boolean; exclusive?: boolean; truncate?: boolean }
+export interface DescriptorFlags {
+  read?: boolean;
+  write?: boolean;
+  fileIntegritySync?: boolean;
+  dataIntegritySync?: boolean;
+  requestedWriteSync?: boolean;
+  mutateDirectory?: boolean;
+}
+export type NewTimestamp = { tag: 'no-change' } | { tag: 'now' } | { tag: 'timestamp'; val: Datetime };
+
+export interface DescriptorStat {
+  type: string;
+  linkCount: bigint;
+  size: bigint;
+  dataAccessTimestamp: Datetime;
+  dataModificationTimestamp: Datetime;
+  statusChangeTimestamp: Datetime;
+}
+
+const ADVICE: Record<string, Advice> = {
+  normal: 'normal', sequential: 'sequential', random: 'random',
+  'will-need': 'willneed', 'dont-need': 'dontneed', 'no-reuse': 'noreuse',
+};
+
+function toStat(s: Stat): DescriptorStat {
+  return {
+    type: s.type,
+    linkCount: s.nlink,
+    size: s.size,
+    dataAccessTimestamp: toDatetime(s.atim),
+    dataModificationTimestamp: toDatetime(s.mtim),
+    statusChangeTimestamp: toDatetime(s.ctim),
+  };
+}
+
+function toTime(t: NewTimestamp): TimeChange {
+  return t.tag === 'no-change' ? undefined : t.tag === 'now' ? 'now' : fromDatetime(t.val);
+}
+
+const isLinkStat = (s: Stat): boolean => s.type === 'symbolic-link';
+
+function joinLabel(base: string, path: string): string {
+  return base.endsWith('/') ? base + path : `${base}/${path}`;
+}
+
+/** A leaf op that must act on a directory when the path ended in `/`. */
+function needDirIfSlash(dir: DirHandle, name: string, leaf: LeafInfo): void {
+  if (leaf.trailingSlash && name !== '.' && dir.statAt(name).type !== 'directory') {
+    fail('notdir', `"${name}/" is not a directory`);
+  }
+}
+
+export class DirectoryEntryStream {
+  private at = 0;
+  constructor(private readonly entries: DirEntry[]) {}
+  readDirectoryEntry(): { type: string; name: string } | undefined {
+    const e = this.entries[this.at];
+    if (!e) return undefined;
+    this.at++;
+    return { type: e.type, name: e.name };
+  }
+}
+
+export class Descriptor {
+  constructor(
+    readonly ctx: Ctx,
+    readonly handle: Handle,
+    /** Guest path it was opened by (traces and debugging only). */
+    readonly label: string,
+    /** Preopen roots are shared: dropping one of their descriptors must not close them. */
+    private readonly owned: boolean,
+  ) {}
+
+  // #private: every prototype method of a resource class is traced as a WIT method.
+  #dir(): DirHandle {
+    if (!(this.handle instanceof DirHandle)) fail('notdir', `"${this.label}" is not a directory`);
+    return this.handle;
+  }
+
+  #fail(e: unknown): never {
+    throw errorCode(this.ctx.host, e);
+  }
+
+  readViaStream(offset: bigint): InputStream {
+    try {
+      if (!this.handle.readable) fail('badf', `"${this.label}" is not open for reading`);
+      return new this.ctx.cls.InputStream(new FileReader(this.ctx, this.label, this.handle, offset));
+    } catch (e) { return this.#fail(e); }
+  }
+
+  writeViaStream(offset: bigint): OutputStream {
+    try {
+      if (!this.handle.writable) fail('badf', `"${this.label}" is not open for writing`);
+      return new this.ctx.cls.OutputStream(new FileWriter(this.ctx, this.label, this.handle, offset));
+    } catch (e) { return this.#fail(e); }
+  }
+
+  appendViaStream(): OutputStream {
+    try {
+      if (!this.handle.writable) fail('badf', `"${this.label}" is not open for writing`);
+      return new this.ctx.cls.OutputStream(new FileWriter(this.ctx, this.label, this.handle, 'append'));
+    } catch (e) { return this.#fail(e); }
+  }
+
+  advise(offset: bigint, length: bigint, advice: string): void {
+    try { this.handle.advise(offset, length, ADVICE[advice] ?? 'normal'); } catch (e) { this.#fail(e); }
+  }
+
+  syncData(): void {
+    try { this.handle.sync(true); } catch (e) { this.#fail(e); }
+  }
+
+  sync(): void {
+    try { this.handle.sync(false); } catch (e) { this.#fail(e); }
+  }
+
+  getFlags(): DescriptorFlags {
+    const h = this.handle;
+    const isDir = h instanceof DirHandle;
+    return {
+      read: h.readable || isDir,
+      write: h.writable,
+      fileIntegritySync: h.flags.sync,
+      dataIntegritySync: h.flags.dsync,
+      requestedWriteSync: h.flags.rsync,
+      mutateDirectory: isDir && !h.readonly,
+    };
+  }
+
+  getType(): string {
+    return this.handle.fileType;
+  }
+
+  setSize(size: bigint): void {
+    try {
+      if (!this.handle.writable) fail('badf', `"${this.label}" is not open for writing`);
+      this.handle.setSize(size);
+    } catch (e) { this.#fail(e); }
+  }
+
+  setTimes(atime: NewTimestamp, mtime: NewTimestamp): void {
+    try { this.handle.setTimes(toTime(atime), toTime(mtime)); } catch (e) { this.#fail(e); }
+  }
+
+  read(length: bigint, offset: bigint): [Uint8Array, boolean] {
+    try {
+      if (!this.handle.readable) fail('badf', `"${this.label}" is not open for reading`);
+      const max = clampLen(length);
+      if (max === 0) return [new Uint8Array(0), false];
+      const buf = new Uint8Array(max);
+      const n = this.handle.read(buf, offset);
+      return [n === max ? buf : buf.subarray(0, n), n < max];
+    } catch (e) { return this.#fail(e); }
+  }
+
+  write(buffer: Uint8Array, offset: bigint): bigint {
+    try {
+      if (!this.handle.writable) fail('badf', `"${this.label}" is not open for writing`);
+      return BigInt(this.handle.write(buffer, offset));
+    } catch (e) { return this.#fail(e); }
+  }
+
+  readDirectory(): DirectoryEntryStream {
+    try {
+      return new this.ctx.cls.DirectoryEntryStream(this.#dir().readdir());
+    } catch (e) { return this.#fail(e); }
+  }
+
+  stat(): DescriptorStat {
+    try { return toStat(this.handle.stat()); } catch (e) { return this.#fail(e); }
+  }
+
+  #at<T>(path: string, follow: boolean, op: (dir: DirHandle, name: string, leaf: LeafInfo) => T): T {
+    try {
+      return resolve(this.#dir(), path, { follow }, op);
+    } catch (e) { return this.#fail(e); }
+  }
+
+  /**
+   * Resolve with the final symlink followed, trying the plain lookup first: when the leaf
+   * is no symlink, following changes nothing and the resolver's extra leaf check (an lstat
+   * on a host directory) is saved. `isLink` says a result came from a symlink leaf;
+   * `retry` says an error may have (an open without follow of a symlink fails with loop,
+   * or notdir when a directory was asked for). Either way the lookup is redone following.
+   */
+  #follow<T>(
+    path: string,
+    op: (dir: DirHandle, name: string, leaf: LeafInfo) => T,
+    isLink: (r: T) => boolean,
+    retry: (e: WasiError) => boolean = () => false,
+  ): T {
+    try {
+      const dir = this.#dir();
+      try {
+        const r = resolve(dir, path, { follow: false }, op);
+        if (!isLink(r)) return r;
+      } catch (e) {
+        if (!(e instanceof WasiError) || !retry(e)) throw e;
+      }
+      return resolve(dir, path, { follow: true }, op);
+    } catch (e) { return this.#fail(e); }
+  }
+
+  statAt(pathFlags: PathFlags, path: string): DescriptorStat {
+    const op = (d: DirHandle, n: string, leaf: LeafInfo): Stat => {
+      const s = d.statAt(n);
+      if (leaf.trailingSlash && s.type !== 'directory') fail('notdir', `"${path}" is not a directory`);
+      return s;
+    };
+    return toStat(pathFlags.symlinkFollow ? this.#follow(path, op, isLinkStat) : this.#at(path, false, op));
+  }
+
+  setTimesAt(pathFlags: PathFlags, path: string, atime: NewTimestamp, mtime: NewTimestamp): void {
+    this.#at(path, !!pathFlags.symlinkFollow, (d, n, leaf) => {
+      needDirIfSlash(d, n, leaf);
+      d.setTimesAt(n, toTime(atime), toTime(mtime));
+    });
+  }
+
+  openAt(pathFlags: PathFlags, path: string, openFlags: OpenFlags, flags: DescriptorFlags): Descriptor {
+    const req: OpenRequest = {
+      create: !!openFlags.create,
+      exclusive: !!openFlags.exclusive,
+      truncate: !!openFlags.truncate,
+      directory: !!openFlags.directory,
+      read: !!flags.read,
+      write: !!flags.write,
+      mutateDirectory: !!flags.mutateDirectory,
+    };
+    const op = (d: DirHandle, n: string, leaf: LeafInfo): Handle => d.openAt(n, leaf.trailingSlash ? { ...req, directory: true } : req);
+    const handle = pathFlags.symlinkFollow
+      ? this.#follow(path, op, () => false, (e) => e.code === 'loop' || e.code === 'notdir')
+      : this.#at(path, false, op);
+    if (flags.fileIntegritySync || flags.dataIntegritySync || flags.requestedWriteSync) {
+      handle.setFlags({ sync: !!flags.fileIntegritySync, dsync: !!flags.dataIntegritySync, rsync: !!flags.requestedWriteSync });
+    }
+    return new this.ctx.cls.Descriptor(this.ctx, handle, joinLabel(this.label, path), true);
+  }
+
+  readlinkAt(path: string): string {
+    return this.#at(path, false, (d, n) => d.readlinkAt(n));
+  }
+
+  createDirectoryAt(path: string): void {
+    this.#at(path, false, (d, n) => {
+      if (n === '.') fail('exist', `"${path}" exists`);
+      d.mkdirAt(n);
+    });
+  }
+
+  removeDirectoryAt(path: string): void {
+    this.#at(path, false, (d, n) => {
+      if (n === '.') fail('inval', `cannot remove "${path}"`);
+      d.rmdirAt(n);
+    });
+  }
+
+  unlinkFileAt(path: string): void {
+    this.#at(path, false, (d, n, leaf) => {
+      if (leaf.trailingSlash) {
+        fail(n !== '.' && d.statAt(n).type === 'directory' ? 'isdir' : 'notdir', `"${path}" names a directory`);
+      }
+      d.unlinkAt(n);
+    });
+  }
+
+  symlinkAt(oldPath: string, newPath: string): void {
+    this.#at(newPath, false, (d, n) => {
+      if (n === '.') fail('exist', `"${newPath}" exists`);
+      d.symlinkAt(oldPath, n);
+    });
+  }
+
+  renameAt(oldPath: string, newDescriptor: Descriptor, newPath: string): void {
+    this.#at(oldPath, false, (d1, n1, leaf1) => {
+      needDirIfSlash(d1, n1, leaf1);
+      resolve(newDescriptor.#dir(), newPath, { follow: false }, (d2, n2) => {
+        if (n1 === '.' || n2 === '.') fail('busy', 'cannot rename a directory onto or from itself');
+        if (!d1.sameDevice(d2)) fail('xdev', 'rename across file systems');
+        d1.renameAt(n1, d2, n2);
+      });
+    });
+  }
+
+  linkAt(oldPathFlags: PathFlags, oldPath: string, newDescriptor: Descriptor, newPath: string): void {
+    this.#at(oldPath, !!oldPathFlags.symlinkFollow, (d1, n1) => {
+      resolve(newDescriptor.#dir(), newPath, { follow: false }, (d2, n2) => {
+        if (n1 === '.') fail('perm', 'cannot hard-link a directory');
+        if (n2 === '.') fail('exist', `"${newPath}" exists`);
+        if (!d1.sameDevice(d2)) fail('xdev', 'link across file systems');
+        d1.linkAt(n1, d2, n2);
+      });
+    });
+  }
+
+  isSameObject(other: Descriptor): boolean {
+    if (other.handle === this.handle) return true;
+    try {
+      const a = this.handle.stat();
+      const b = other.handle.stat();
+      return a.dev === b.dev && a.ino === b.ino;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Device and inode as the two halves: the preview1 adapter reports `lower` as d_ino and
+   * st_ino, so a guest sees the kernel's real inode numbers through the adapter.
+   */
+  metadataHash(): { upper: bigint; lower: bigint } {
+    try {
+      const s = this.handle.stat();
+      return { upper: s.dev, lower: s.ino };
+    } catch (e) { return this.#fail(e); }
+  }
+
+  metadataHashAt(pathFlags: PathFlags, path: string): { upper: bigint; lower: bigint } {
+    const op = (d: DirHandle, n: string): Stat => d.statAt(n);
+    const s = pathFlags.symlinkFollow ? this.#follow(path, op, isLinkStat) : this.#at(path, false, op);
+    return { upper: s.dev, lower: s.ino };
+  }
+
+  [Symbol.dispose](): void {
+    if (this.owned) this.handle.close();
+  }
+}
+
+export function createFilesystem(ctx: Ctx): Record<string, Namespace> {
+  const { host, cls } = ctx;
+  return {
+    'wasi:filesystem/types': {
+      Descriptor: cls.Descriptor,
+      DirectoryEntryStream: cls.DirectoryEntryStream,
+      filesystemErrorCode: (err: IoError): string | undefined =>
+        err instanceof IoError && err.wasi instanceof WasiError ? toPreview2(err.wasi.code) : undefined,
+    },
+    'wasi:filesystem/preopens': {
+      // Fresh, unowned descriptors each call: the adapter asks twice and drops one.
+      getDirectories: (): [Descriptor, string][] =>
+        host.fs.preopens.map(([name, dir]) => [new cls.Descriptor(ctx, dir, name, false), name]),
+    },
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * Running preview2 components (Node only): transpile (cached), load the generated module
+ * from the cache directory, compile its core modules once per process, instantiate with
+ * our import object, and call `wasi:cli/run#run`.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ExitSignal } from '../host/exit.js';
+import { VirtualHost, type HostOptions } from '../host/index.js';
+import { createPreview2, type ImportObject } from './index.js';
+import { loadNetwork } from './network-node.js';
+import type { NetworkProvider } from './network-types.js';
+import { ComponentLoadError, transpileComponent, type TranspiledComponent } from './transpile.js';
+
+/** What jco's `instantiate` returns: the component's exports by name. */
+export type ComponentExports = Record<string, unknown>;
+
+export interface LoadedComponent {
+  transpiled: TranspiledComponent;
+  /** Instantiate synchronously (core modules are already compiled). */
+  instantiate(imports: ImportObject): ComponentExports;
+}
+
+export interface LoadOptions {
+  /** Cache directory for transpiled output (default: see transpile.ts). */
+  cacheDir?: string;
+}
+
+type GeneratedModule = {
+  instantiate(getCoreModule: (name: string) => WebAssembly.Module, imports: ImportObject): ComponentExports;
+};
+
+const loaded = new Map<string, Promise<LoadedComponent>>();
+
+/** Transpile (or find) a component and make it ready to instantiate any number of times. */
+export async function loadComponent(bytes: Uint8Array, options: LoadOptions = {}): Promise<LoadedComponent> {
+  const t = await transpileComponent(bytes, options);
+  let p = loaded.get(t.jsFile);
+  if (!p) {
+    p = (async () => {
+      const [mod, modules] = await Promise.all([
+        import(pathToFileURL(t.jsFile).href) as Promise<GeneratedModule>,
+        Promise.all(t.coreFiles.map(async (f) => [f, await WebAssembly.compile(readFileSync(join(t.dir, f)))] as const)),
+      ]);
+      const byName = new Map(modules);
+      const getCoreModule = (name: string): WebAssembly.Module => {
+        const m = byName.get(name);
+        if (!m) throw new Error(`the generated component asked for an unknown core module "${name}"`);
+        return m;
+      };
+      return { transpiled: t, instantiate: (imports: ImportObject) => mod.instantiate(getCoreModule, imports) };
+    })();
+    loaded.set(t.jsFile, p);
+    p.catch(() => loaded.delete(t.jsFile));
+  }
+  return p;
+}
+
+export interface InstantiateOptions extends LoadOptions {
+  /**
+   * Implementation behind allowed sockets / http. Default: preview2-shim's Node one,
+   * loaded only when the component imports those interfaces (it starts a worker thread).
+   */
+  network?: NetworkProvider;
+}
+
+export interface ComponentInstance {
+  exports: ComponentExports;
+  imports: ImportObject;
+  host: VirtualHost;
+  loaded: LoadedComponent;
+}
+
+/** Instantiate a component over a VirtualHost the caller built (and disposes). */
+export async function instantiateComponent(
+  bytes: Uint8Array,
+  host: VirtualHost,
+  options: InstantiateOptions = {},
+): Promise<ComponentInstance> {
+  const loaded = await loadComponent(bytes, options);
+  const network = options.network ?? (await networkFor(loaded.transpiled.imports, host));
+  const imports = createPreview2(host, { network });
+  const missing = loaded.transpiled.imports.filter((i) => !(i in imports));
+  if (missing.length > 0) {
+    throw new ComponentLoadError(`it imports ${missing.join(', ')}, which wasi-virt does not provide`);
+  }
+  const exports = loaded.instantiate(imports);
+  return { exports, imports, host, loaded };
+}
+
+/**
+ * preview2-shim's sockets / http, only for components that import them: sockets only
+ * when allowed, http whenever imported (its types work even when requests are denied).
+ */
+async function networkFor(imports: string[], host: VirtualHost): Promise<NetworkProvider | undefined> {
+  const sockets = host.allows('sockets') && imports.some((i) => i.startsWith('wasi:sockets/'));
+  const http = imports.some((i) => i.startsWith('wasi:http/'));
+  if (!sockets && !http) return undefined;
+  return loadNetwork({ sockets, http });
+}
+
+/** The `run` function of a command component's `wasi:cli/run` export. */
+export function runExport(exports: ComponentExports): () => void {
+  const candidates = [exports['run'], ...Object.entries(exports).filter(([k]) => k.startsWith('wasi:cli/run@')).map(([, v]) => v)];
+  for (const c of candidates) {
+    const run = (c as { run?: unknown } | undefined)?.run;
+    if (typeof run === 'function') return run as () => void;
+  }
+  throw new NotACommandError('the component does not export wasi:cli/run (it is not a command)');
+}
+
+export class NotACommandError extends Error {
+  override name = 'NotACommandError';
+}
+
+/** `run` returned `err` (jco throws its own ComponentError, one class per generated module). */
+function isRunError(e: unknown): boolean {
+  return e instanceof Error && e.constructor.name === 'ComponentError' && Object.hasOwn(e, 'payload');
+}
+
+export interface RunComponentOptions extends HostOptions, InstantiateOptions {}
+
+/**
+ * Run a command component to completion: its exit code (0 when `run` returns ok, 1 when
+ * it returns err, the code of an exit call). Output is flushed on every path. A trap
+ * (or a policy trap) is thrown after the host is torn down.
+ */
+export async function runComponent(bytes: Uint8Array, options: RunComponentOptions): Promise<{ code: number }> {
+  const host = new VirtualHost(options);
+  try {
+    const { exports } = await instantiateComponent(bytes, host, options);
+    return { code: runToCompletion(exports) };
+  } finally {
+    host.dispose();
+  }
+}
+
+/** Call `run` and map how it ended to an exit code; traps propagate. */
+export function runToCompletion(exports: ComponentExports): number {
+  const run = runExport(exports);
+  try {
+    run();
+    return 0;
+  } catch (e) {
+    if (e instanceof ExitSignal) return e.code;
+    if (isRunError(e)) return 1;
+    throw e;
+  }
+}

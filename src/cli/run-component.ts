@@ -1,0 +1,129 @@
+/**
+ * `wasi-virt run app.component.wasm`: a preview2 component under the policy. Its exit
+ * code becomes the process's (0 when `run` returns ok, 1 when it returns err, the code
+ * of an exit call). A trap is one line naming it and exit 134 (wasmtime's convention,
+ * 128 + SIGABRT); a component that cannot run here (not a command, an interface we do
+ * not provide, a mount that cannot be built) is one line and exit 2. The guest's output
+ * is delivered before either line.
+ */
+import { writeSync } from 'node:fs';
+import { basename } from 'node:path';
+import { FsSetupError } from '../adapter/host/fs.js';
+import { ExitSignal, PolicyTrap, VirtualHost, type OutputSink, type Platform } from '../adapter/host/index.js';
+import { instantiateComponent, NotACommandError, runToCompletion } from '../adapter/preview2/instantiate.js';
+import { openHostDir, openHostFile } from '../virtual-fs/host/index.js';
+import { buildSnapshot } from '../virtual-fs/snapshot-builder.js';
+import type { RunRequest } from './run.js';
+
+export const TRAP_EXIT = 134;
+export const USAGE_EXIT = 2;
+
+/** Writes every byte to a host fd at once, waiting out EAGAIN on non-blocking pipes. */
+class FdWriter implements OutputSink {
+  constructor(private readonly fd: number) {}
+  write(bytes: Uint8Array): void {
+    let at = 0;
+    while (at < bytes.byteLength) {
+      try {
+        at += writeSync(this.fd, bytes, at, bytes.byteLength - at);
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'EAGAIN') throw e;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+      }
+    }
+  }
+  flush(): void {}
+}
+
+/**
+ * What the run command takes from Node: host directories and files, snapshots of local
+ * paths, the process environment, and stdout / stderr written synchronously (so nothing
+ * is left queued on a pipe when the process exits). Stdin comes from the host only
+ * through an InputSource; without one the guest reads end of input.
+ */
+function cliPlatform(): Platform {
+  return {
+    name: 'node',
+    openHostDir: (path, opts) => openHostDir(path, opts),
+    openHostFile: (path, opts) => openHostFile(path, opts),
+    buildSnapshot: (opts) => buildSnapshot(opts).bytes,
+    hostEnv: () => process.env,
+    stdout: () => new FdWriter(1),
+    stderr: () => new FdWriter(2),
+  };
+}
+
+function say(line: string): void {
+  new FdWriter(2).write(new TextEncoder().encode(`wasi-virt: ${line}\n`));
+}
+
+function firstLine(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String((e as { message?: unknown } | null)?.message ?? e);
+  return msg.split('\n')[0] ?? msg;
+}
+
+/** The innermost wasm function of a trap's stack, when the engine recorded one. */
+function trapFunction(err: unknown): string | undefined {
+  const stack = err instanceof Error ? err.stack ?? '' : '';
+  for (const line of stack.split('\n')) {
+    const named = /^\s*at (\S+) \(wasm:\/\/[^)]*:wasm-function\[(\d+)\]/.exec(line);
+    if (named) return named[1];
+  }
+  return undefined;
+}
+
+/** One line naming the trap, after everything the guest wrote; the exit status. */
+function reportTrap(host: VirtualHost, e: unknown, debug: boolean): number {
+  host.flush();
+  if (e instanceof PolicyTrap) {
+    // Raised by the host on the guest's behalf: where in the guest says nothing more.
+    say(`trap: ${e.message}`);
+  } else {
+    const where = trapFunction(e);
+    say(`trap: ${firstLine(e).replace(/^wasm trap: /, '')}${where ? ` (in ${where})` : ''}`);
+  }
+  if (debug && e instanceof Error && e.stack) say(e.stack);
+  return TRAP_EXIT;
+}
+
+export async function runComponentCommand(req: RunRequest, bytes: Uint8Array): Promise<number> {
+  const debug = req.debug || req.policy.debug === true;
+  let host: VirtualHost;
+  try {
+    host = new VirtualHost({
+      policy: req.policy,
+      args: [basename(req.file), ...req.guestArgs],
+      platform: cliPlatform(),
+      trace: debug,
+    });
+  } catch (e) {
+    // Building the guest's world failed (a mount or preopen that cannot be set up):
+    // nothing of the guest has run yet, so this is bad input, not a trap.
+    say(`cannot run ${req.file}: ${e instanceof FsSetupError ? e.message : firstLine(e)}`);
+    return USAGE_EXIT;
+  }
+  try {
+    let exports;
+    try {
+      ({ exports } = await instantiateComponent(bytes, host));
+    } catch (e) {
+      // Guest code can run while instantiating (a start function): its traps and exits
+      // are the guest's; anything else means the component cannot be linked here.
+      if (e instanceof ExitSignal) return e.code;
+      if (e instanceof WebAssembly.RuntimeError || e instanceof PolicyTrap) return reportTrap(host, e, debug);
+      say(`cannot run ${req.file}: ${firstLine(e)}`);
+      return USAGE_EXIT;
+    }
+    try {
+      return runToCompletion(exports);
+    } catch (e) {
+      if (e instanceof NotACommandError) {
+        say(`cannot run ${req.file}: ${e.message}`);
+        return USAGE_EXIT;
+      }
+      return reportTrap(host, e, debug);
+    }
+  } finally {
+    host.dispose();
+  }
+}
