@@ -14,7 +14,7 @@ import { BUNDLE_FORMAT, type BundleManifest, type ComponentApp, type CoreApp } f
 import { appBinary } from '../util/app.js';
 import { readComponent } from '../inspect/component-binary.js';
 import { inspectApp, type InspectReport } from '../inspect/report.js';
-import { entryModule, entryTypes, RUNTIME_DIR } from './entry.js';
+import { entryModule, entryTypes, facesOf, RUNTIME_DIR } from './entry.js';
 import { MARKER, prepareOutDir } from './out-dir.js';
 import { distRoot, runtimeFiles } from './runtime-files.js';
 import { buildMounts, packSnapshots, type BuiltMount, type SnapshotBuilder } from './snapshots.js';
@@ -173,7 +173,7 @@ export async function composeBundle(options: ComposeOptions): Promise<ComposeRes
   }
 
   // 3. The runtime, and preview2-shim where sockets or http will need it.
-  const runtime = runtimeFiles(root);
+  const runtime = runtimeFiles(facesOf(app), root);
   for (const f of runtime.files) pending.push(copy(`${RUNTIME_DIR}/${f}`, join(root, f)));
   const shim = needsShim(policy, app);
   if (shim) pending.push(...shimFiles());

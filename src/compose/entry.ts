@@ -4,29 +4,41 @@
  * snapshots stay in their binary file until first used.
  */
 import type { BundleManifest } from '../adapter/bundle/manifest.js';
-import { RUNTIME_ENTRY } from './runtime-files.js';
+import { FACE_ENTRIES, RUNTIME_ENTRY, type Face } from './runtime-files.js';
 
 /** Where the runtime goes inside out/. */
 export const RUNTIME_DIR = 'wasi-virt';
 
+/** The faces a bundle carries: its app's, or both for an adapter. */
+export function facesOf(app: BundleManifest['app']): Face[] {
+  if (!app) return ['preview1', 'preview2'];
+  return app.kind === 'module' ? ['preview1'] : ['preview2'];
+}
+
 export function entryModule(manifest: BundleManifest): string {
   const runtime = `./${RUNTIME_DIR}/${RUNTIME_ENTRY}`;
   const app = manifest.app;
+  const faces = facesOf(app);
+  const p1 = faces.includes('preview1');
+  const p2 = faces.includes('preview2');
   const lines = [
     `// ${manifest.name}.js, written by wasi-virt ${manifest.wasiVirt} (docs/compose.md).`,
     app
       ? `// \`node ${manifest.name}.js [args]\` runs ${manifest.program} under the policy below; \`import { run } from './${manifest.name}.js'\` runs it from other code.`
       : '// The virtual adapter: the policy below, its snapshots, and hosts / import objects built from them.',
     `import { openBundle, isMainModule } from '${runtime}';`,
+    ...faces.map((f) => `import * as ${f} from './${RUNTIME_DIR}/${FACE_ENTRIES[f]}';`),
     '',
-    `const bundle = openBundle(import.meta.url, ${JSON.stringify(manifest, null, 2)});`,
+    `const bundle = openBundle(import.meta.url, ${JSON.stringify(manifest, null, 2)}, { ${faces.join(', ')} });`,
     '',
     'export const policy = bundle.policy;',
     'export const snapshots = bundle.snapshots;',
     'export const createHost = (options) => bundle.createHost(options);',
-    'export const preview1Imports = (options) => bundle.preview1Imports(options);',
-    'export const preview2Imports = (options) => bundle.preview2Imports(options);',
-    'export const loadNetwork = (want) => bundle.loadNetwork(want);',
+    ...(p1 ? ['export const preview1Imports = (options) => bundle.preview1Imports(options);'] : []),
+    ...(p2 ? [
+      'export const preview2Imports = (options) => bundle.preview2Imports(options);',
+      'export const loadNetwork = (want) => bundle.loadNetwork(want);',
+    ] : []),
     ...(app ? ['export const run = (args, options) => bundle.run(args, options);'] : []),
     `export { ExitSignal, PolicyTrap, CaptureSink, BufferSource } from '${runtime}';`,
     'export default bundle;',
@@ -48,9 +60,11 @@ export function entryTypes(manifest: BundleManifest): string {
     'export declare const policy: Readonly<Policy>;',
     'export declare const snapshots: Readonly<Record<string, Uint8Array>>;',
     'export declare function createHost(options?: BundleOptions): VirtualHost;',
-    'export declare function preview1Imports(options?: Preview1ImportOptions): Preview1Binding;',
-    'export declare function preview2Imports(options?: Preview2ImportOptions): ImportObject;',
-    'export declare function loadNetwork(want?: { sockets?: boolean; http?: boolean }): Promise<NetworkProvider>;',
+    ...(facesOf(manifest.app).includes('preview1') ? ['export declare function preview1Imports(options?: Preview1ImportOptions): Preview1Binding;'] : []),
+    ...(facesOf(manifest.app).includes('preview2') ? [
+      'export declare function preview2Imports(options?: Preview2ImportOptions): ImportObject;',
+      'export declare function loadNetwork(want?: { sockets?: boolean; http?: boolean }): Promise<NetworkProvider>;',
+    ] : []),
     ...(manifest.app ? ['export declare function run(args?: string[], options?: RunOptions): Promise<{ code: number }>;'] : []),
     `export { ExitSignal, PolicyTrap, CaptureSink, BufferSource } from '${runtime}';`,
     'declare const bundle: Bundle;',

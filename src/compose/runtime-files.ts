@@ -13,6 +13,14 @@ import { fileURLToPath } from 'node:url';
 /** The runtime's entry, relative to the dist root. */
 export const RUNTIME_ENTRY = 'adapter/bundle/runtime.js';
 
+export type Face = 'preview1' | 'preview2';
+
+/** The face modules a bundle's entry imports besides the runtime. */
+export const FACE_ENTRIES: Record<Face, string> = {
+  preview1: 'adapter/bundle/preview1-face.js',
+  preview2: 'adapter/bundle/preview2-face.js',
+};
+
 /** Packages the runtime may import, and only lazily (preview2-shim for sockets/http). */
 const LAZY_PACKAGES = ['@bytecodealliance/preview2-shim'];
 
@@ -50,9 +58,9 @@ function scan(text: string): string[] {
   return out;
 }
 
-function walk(root: string, entry: string, ext: '.js' | '.d.ts', lazy: Set<string>): string[] {
+function walk(root: string, entries: string[], ext: '.js' | '.d.ts', lazy: Set<string>): string[] {
   const seen = new Set<string>();
-  const queue = [entry];
+  const queue = [...entries];
   while (queue.length > 0) {
     const rel = queue.shift()!;
     if (seen.has(rel)) continue;
@@ -77,11 +85,12 @@ function walk(root: string, entry: string, ext: '.js' | '.d.ts', lazy: Set<strin
   return [...seen].sort();
 }
 
-export function runtimeFiles(root: string = distRoot()): RuntimeFiles {
+/** The runtime with the given faces: every file their imports reach. */
+export function runtimeFiles(faces: Face[], root: string = distRoot()): RuntimeFiles {
   const lazy = new Set<string>();
-  const js = walk(root, RUNTIME_ENTRY, '.js', lazy);
-  const dts = existsSync(join(root, RUNTIME_ENTRY.replace(/\.js$/, '.d.ts')))
-    ? walk(root, RUNTIME_ENTRY.replace(/\.js$/, '.d.ts'), '.d.ts', new Set())
-    : [];
+  const entries = [RUNTIME_ENTRY, ...faces.map((f) => FACE_ENTRIES[f])];
+  const js = walk(root, entries, '.js', lazy);
+  const dtsEntries = entries.map((e) => e.replace(/\.js$/, '.d.ts'));
+  const dts = dtsEntries.every((e) => existsSync(join(root, e))) ? walk(root, dtsEntries, '.d.ts', new Set()) : [];
   return { files: [...js, ...dts], lazyPackages: [...lazy] };
 }

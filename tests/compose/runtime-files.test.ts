@@ -14,8 +14,18 @@ const DIST = join(ROOT, 'dist');
 beforeAll(() => ensureBuilt());
 
 describe('runtime closure', () => {
+  test('a core module\'s bundle carries no preview2 face, a component\'s no preview1 face', () => {
+    const core = runtimeFiles(['preview1'], DIST);
+    expect(core.files).toContain('adapter/preview1/fd.js');
+    expect(core.files.filter((f) => f.startsWith('adapter/preview2/') && f.endsWith('.js'))).toEqual([]);
+    expect(core.lazyPackages).toEqual([]);
+    const component = runtimeFiles(['preview2'], DIST);
+    expect(component.files).toContain('adapter/preview2/filesystem.js');
+    expect(component.files.filter((f) => f.startsWith('adapter/preview1/') && f.endsWith('.js'))).toEqual([]);
+  });
+
   test('holds the runtime, both faces, the kernel and the host backend', () => {
-    const { files } = runtimeFiles(DIST);
+    const { files } = runtimeFiles(['preview1', 'preview2'], DIST);
     for (const f of [
       'adapter/bundle/runtime.js', 'adapter/bundle/runtime.d.ts', 'adapter/host/index.js', 'adapter/preview1/index.js',
       'adapter/preview1/run.js', 'adapter/preview2/index.js', 'adapter/node/stdio.js', 'virtual-fs/snapshot.js',
@@ -24,7 +34,7 @@ describe('runtime closure', () => {
   });
 
   test('leaves out the CLI, the snapshot builder, the transpiler and the Node run platform', () => {
-    const { files, lazyPackages } = runtimeFiles(DIST);
+    const { files, lazyPackages } = runtimeFiles(['preview1', 'preview2'], DIST);
     expect(files.filter((f) => f.startsWith('cli/'))).toEqual([]);
     for (const f of ['virtual-fs/snapshot-builder.js', 'adapter/preview2/transpile.js', 'adapter/preview2/instantiate.js',
       'adapter/node/platform.js', 'compose/bundle.js', 'inspect/report.js', 'node.js', 'index.js']) {

@@ -14,14 +14,15 @@ import { ExitSignal } from '../host/exit.js';
 import { VirtualHost, type HostOptions, type InputSource, type OutputSink } from '../host/index.js';
 import { BufferSource } from '../host/stdio.js';
 import type { Platform } from '../host/platform.js';
-import { createPreview1, type Preview1 } from '../preview1/index.js';
-import { runModule } from '../preview1/run.js';
-import { createPreview2, type ImportObject } from '../preview2/index.js';
+import type { Preview1 } from '../preview1/index.js';
+import type { ImportObject } from '../preview2/index.js';
 import type { NetworkProvider } from '../preview2/network-types.js';
 import { readSnapshotHeader } from '../../virtual-fs/snapshot.js';
 import type { DirHandle } from '../../virtual-fs/handle.js';
 import type { Policy } from '../../policy/types.js';
-import { instantiate, loadComponent, loadNetwork, runToCompletion, type LoadedComponent } from './component.js';
+import type * as Preview1Face from './preview1-face.js';
+import type * as Preview2Face from './preview2-face.js';
+import type { LoadedComponent } from './preview2-face.js';
 import { BUNDLE_FORMAT, type BundleManifest } from './manifest.js';
 import { virtualizeEntries } from './mounts.js';
 import { bundlePlatform } from './platform.js';
@@ -71,6 +72,16 @@ export interface Preview1Binding extends Preview1 {
   dispose(): void;
 }
 
+/**
+ * The ABI faces a bundle was written with: a core module's bundle carries (and loads)
+ * only preview1, a component's only preview2, an adapter both. Each costs tens of ms
+ * of module loading at start-up, so a bundle pays only for its own.
+ */
+export interface Faces {
+  preview1?: typeof Preview1Face;
+  preview2?: typeof Preview2Face;
+}
+
 /** A bundle that is damaged or incomplete (a file removed or replaced after compose). */
 export class BundleError extends Error {
   readonly userFacing = true;
@@ -85,7 +96,7 @@ export class Bundle {
   private module: Promise<WebAssembly.Module> | undefined;
   private component: Promise<LoadedComponent> | undefined;
 
-  constructor(readonly base: URL, readonly manifest: BundleManifest) {
+  constructor(readonly base: URL, readonly manifest: BundleManifest, private readonly faces: Faces = {}) {
     if (manifest.format !== BUNDLE_FORMAT) {
       throw new BundleError(`${manifest.name}: bundle format ${manifest.format} is not the one this runtime reads (${BUNDLE_FORMAT})`);
     }
@@ -127,19 +138,21 @@ export class Bundle {
    * `.initialize(instance)`, and `.dispose()` when done.
    */
   preview1Imports(options: Preview1ImportOptions = {}): Preview1Binding {
+    const face = this.face('preview1');
     const host = options.host ?? this.createHost(options);
-    const p1 = createPreview1(host, { version: options.version ?? 'preview1' });
+    const p1 = face.createPreview1(host, { version: options.version ?? 'preview1' });
     return Object.assign(p1, { host, dispose: () => host.dispose() });
   }
 
   /** A jco import object (instantiation mode, `instantiate(getCoreModule, imports)`) over this policy. */
   preview2Imports(options: Preview2ImportOptions = {}): ImportObject {
-    return createPreview2(options.host ?? this.createHost(options), { network: options.network });
+    const face = this.face('preview2');
+    return face.createPreview2(options.host ?? this.createHost(options), { network: options.network });
   }
 
   /** preview2-shim's Node sockets / http, for preview2Imports({ network }). */
   loadNetwork(want: { sockets?: boolean; http?: boolean } = { sockets: true, http: true }): Promise<NetworkProvider> {
-    return loadNetwork({ sockets: want.sockets ?? false, http: want.http ?? false });
+    return this.face('preview2').loadNetwork({ sockets: want.sockets ?? false, http: want.http ?? false });
   }
 
   /**
@@ -151,15 +164,17 @@ export class Bundle {
     if (!app) throw new BundleError(`${this.manifest.name} is an adapter without an app; use createHost, preview1Imports or preview2Imports`);
     const withArgs = { ...options, args };
     if (app.kind === 'module') {
+      const face = this.face('preview1');
       this.module ??= this.compile(app.file);
-      return runModule(await this.module, this.hostOptions(withArgs));
+      return face.runModule(await this.module, this.hostOptions(withArgs));
     }
-    this.component ??= loadComponent(this.base, app);
+    const face = this.face('preview2');
+    this.component ??= face.loadComponent(this.base, app);
     const loaded = await this.component;
     const host = this.createHost(withArgs);
     try {
-      const exports = await instantiate(loaded, app, host, options.network);
-      return { code: runToCompletion(exports) };
+      const exports = await face.instantiate(loaded, app, host, options.network);
+      return { code: face.runToCompletion(exports) };
     } finally {
       host.dispose();
     }
@@ -173,6 +188,12 @@ export class Bundle {
     } catch (err) {
       process.exitCode = reportFailure(err, this.manifest.name, this.policy.debug === true);
     }
+  }
+
+  private face<K extends keyof Faces>(name: K): NonNullable<Faces[K]> {
+    const f = this.faces[name];
+    if (!f) throw new BundleError(`${this.manifest.name} was composed without the ${name} face (it serves a ${name === 'preview1' ? 'component' : 'core module'}); compose without the app for an adapter with both`);
+    return f as NonNullable<Faces[K]>;
   }
 
   private compile(file: string): Promise<WebAssembly.Module> {
@@ -246,8 +267,8 @@ export function isMainModule(url: string): boolean {
   return false;
 }
 
-export function openBundle(entryUrl: string, manifest: BundleManifest): Bundle {
-  return new Bundle(new URL('.', entryUrl), manifest);
+export function openBundle(entryUrl: string, manifest: BundleManifest, faces: Faces = {}): Bundle {
+  return new Bundle(new URL('.', entryUrl), manifest, faces);
 }
 
 export { ExitSignal };

@@ -1,5 +1,6 @@
 /**
- * Running a component that compose transpiled: the generated module and its core
+ * The preview2 face as a bundle loads it (only bundles of components, and adapters, import
+ * this). Running a component that compose transpiled: the generated module and its core
  * modules sit in the bundle, so nothing here needs jco. The generated code is
  * instantiation-mode (`instantiate(getCoreModule, imports)`), synchronous once the core
  * modules are compiled.
@@ -70,6 +71,8 @@ export async function loadNetwork(want: { sockets: boolean; http: boolean }): Pr
     throw e;
   }
 }
+
+export { createPreview2 };
 
 export async function instantiate(loaded: LoadedComponent, app: ComponentApp, host: VirtualHost, network?: NetworkProvider): Promise<ComponentExports> {
   const want = needsNetwork(app.imports, host);
