@@ -43,7 +43,11 @@ export interface MountSummary {
   root: 'directory' | 'regular-file';
 }
 
+/** Version of the report's JSON shape; bumped when a field changes meaning or goes away. */
+export const REPORT_FORMAT = 1;
+
 export interface InspectReport {
+  format: typeof REPORT_FORMAT;
   file: string;
   kind: 'module' | 'component';
   /** The WASI flavour the imports use: preview1, wasi_unstable, preview2, or none. */
@@ -131,6 +135,7 @@ export async function inspectApp(input: InspectInput): Promise<InspectReport> {
   for (const e of entries) if (e.effect === 'unprovided') reasons.push(`${e.name} must come from the embedder`);
 
   return {
+    format: REPORT_FORMAT,
     file: input.file,
     kind: input.kind,
     abi,
