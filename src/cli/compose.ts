@@ -22,12 +22,17 @@ export async function composeCommand(req: ComposeRequest): Promise<number> {
   const result = await composeBundle({ app, policy: req.policy, out: req.out, debug: req.debug });
   const entry = relative(process.cwd(), result.entry) || result.entry;
   const what = result.kind === 'adapter' ? 'the virtual adapter' : `${result.kind === 'module' ? 'core module' : 'component'} ${req.file}`;
-  const mounts = result.mounts.length === 0 ? '' : `, ${result.mounts.length} mount${result.mounts.length === 1 ? '' : 's'} (${
-    result.mounts.reduce((n, m) => n + m.files, 0).toLocaleString('en-US')} files, ${size(result.mounts.reduce((n, m) => n + m.contentBytes, 0))})`;
-  const lines = [`wrote ${entry}: ${what}${mounts}; ${result.files.length} files, ${size(result.totalBytes)}`];
+  const files = result.mounts.reduce((n, m) => n + m.files, 0);
+  const mounts = result.mounts.length === 0 ? '' : `, ${plural(result.mounts.length, 'mount')} (${plural(files, 'file')}, ${
+    size(result.mounts.reduce((n, m) => n + m.contentBytes, 0))})`;
+  const lines = [`wrote ${entry}: ${what}${mounts}; ${plural(result.files.length, 'file')}, ${size(result.totalBytes)}`];
   if (result.kind !== 'adapter') lines.push(`run it: node ${entry} [args]`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+function plural(n: number, what: string): string {
+  return `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
 }
 
 function size(n: number): string {

@@ -57,6 +57,40 @@ describe('core module bundle', () => {
     expect(snap.includes(Buffer.from('hi there\n'))).toBe(true);
   });
 
+  test('several mounts, one a single file nested in a memory directory, share the snapshot file', () => {
+    const work = tempDir();
+    writeTree(work, { 'site/a.txt': 'root mount\n', 'motd': 'message of the day\n', 'lib/x.txt': 'lib\n' });
+    writeTree(work, {
+      'policy.json': JSON.stringify({
+        fs: {
+          'host-preopens': false,
+          preopens: {
+            '/': { virtualize: join(work, 'site') },
+            '/etc': { dir: { motd: { virtualize: join(work, 'motd') } } },
+            '/usr/lib': { virtualize: join(work, 'lib') },
+          },
+        },
+      }),
+    });
+    const out = join(work, 'out');
+    const r = cli([CAT, '--config', join(work, 'policy.json'), '--allow-stdio', '-o', out]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/3 mounts \(3 files, 34 B\)/);
+    rmSync(join(work, 'site'), { recursive: true });
+    rmSync(join(work, 'motd'));
+    rmSync(join(work, 'lib'), { recursive: true });
+    for (const [path, text] of [['a.txt', 'root mount\n'], ['etc/motd', 'message of the day\n'], ['usr/lib/x.txt', 'lib\n']]) {
+      const ran = runNode(join(out, 'compose-cat.js'), [path!]);
+      expect(ran.stdout, path).toBe(text);
+      expect(ran.status).toBe(0);
+    }
+    const entry = readFileSync(join(out, 'compose-cat.js'), 'utf8');
+    const offsets = [...entry.matchAll(/"offset": (\d+)/g)].map((m) => Number(m[1]));
+    expect(offsets).toHaveLength(3);
+    expect(offsets.every((o) => o % 4096 === 0)).toBe(true);
+  });
+
   test('import { run } works from other code, and importing does not run the app', () => {
     const { out } = composeCat();
     const user = tempDir('wv-user-');
