@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,8 +18,15 @@ if (!clang) {
   console.error('build-guests: clang not found (apt-get install clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32)');
   process.exit(2);
 }
-const dirs = [join(root, 'tests', 'components', 'c'), ...readdirSync(join(root, 'examples'), { withFileTypes: true })
-  .filter((d) => d.isDirectory()).map((d) => join(root, 'examples', d.name))];
+const examples = join(root, 'examples');
+const dirs = [join(root, 'tests', 'components', 'c'), ...(existsSync(examples) ? readdirSync(examples, { withFileTypes: true }) : [])
+  .filter((d) => d.isDirectory()).map((d) => join(examples, d.name))];
+// clang runs wasm-opt over its output whenever one is on PATH (`npm run` puts binaryen's there),
+// so the bytes would depend on how this script was started: keep every wasm-opt off clang's PATH.
+const clangEnv = {
+  ...process.env,
+  PATH: (process.env.PATH ?? '').split(delimiter).filter((d) => d && !existsSync(join(d, 'wasm-opt'))).join(delimiter),
+};
 let failed = 0;
 for (const dir of dirs) {
   if (!existsSync(dir)) continue;
@@ -30,7 +37,7 @@ for (const dir of dirs) {
     mkdirSync(dirname(tmp), { recursive: true });
     // -Wl,--strip-debug and no build-id keep the bytes reproducible across machines.
     execFileSync(clang, ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-Wall', '-Werror',
-      '-Wl,--strip-debug', '-o', tmp, join(dir, file)], { stdio: 'inherit' });
+      '-Wl,--strip-debug', '-o', tmp, join(dir, file)], { stdio: 'inherit', env: clangEnv });
     if (check) {
       const same = existsSync(out) && Buffer.compare(readFileSync(out), readFileSync(tmp)) === 0;
       if (!same) { console.error(`build-guests: ${out} is stale; run npm run build:guests`); failed++; }

@@ -3,6 +3,7 @@
  * run issue. main.ts has already checked that `file` exists and that every mount and
  * preopen source in `policy` is readable (checkMountSources).
  */
+import { readFileSync } from 'node:fs';
 import type { Policy } from '../policy/types.js';
 
 export interface RunRequest {
@@ -15,7 +16,12 @@ export interface RunRequest {
 
 /** Returns the process exit code (the guest's, or 2 when wasi-virt refuses). */
 export async function runCommand(req: RunRequest): Promise<number> {
-  void req;
-  process.stderr.write('wasi-virt: run is not available yet\n');
+  const bytes = new Uint8Array(readFileSync(req.file));
+  // Components carry layer 1 in the version field (0d 00 01 00); core modules layer 0.
+  if (bytes[4] === 0x0d && bytes[6] === 0x01) {
+    const { runComponentCommand } = await import('./run-component.js');
+    return runComponentCommand(req, bytes);
+  }
+  process.stderr.write('wasi-virt: running core modules is not available yet\n');
   return 2;
 }

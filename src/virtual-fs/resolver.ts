@@ -56,6 +56,9 @@ export function resolve<T>(
       if (pending.length === 0) return op(stack[stack.length - 1]!, '.', { trailingSlash });
       const name = pending.pop()!;
       const isLast = !pending.some((c) => c !== '' && c !== '.');
+      // `a/.` and `a/` name the directory `a` itself: it must be one, and a symlink there is
+      // followed (as POSIX does), never treated as the leaf.
+      if (isLast && pending.length > 0) trailingSlash = true;
       if (name === '..') {
         if (stack.length === 1) fail('notcapable', `path "${path}" climbs out of its directory`);
         stack.pop()!.release();

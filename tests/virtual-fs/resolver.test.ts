@@ -134,3 +134,14 @@ describe('renames onto a mount point', () => {
     }
   });
 });
+
+describe('a trailing "/." ', () => {
+  it('follows a final symlink as a directory, and refuses one that climbs out', () => {
+    const r = tree({ sub: { dir: { 'b.txt': { source: 'B' } } }, 'to-sub': { symlink: 'sub' }, out: { symlink: '..' } });
+    const stat = (p: string) => resolve(r, p, { follow: false }, (d, n) => d.statAt(n).type);
+    expect(stat('to-sub')).toBe('symbolic-link');
+    expect(stat('to-sub/.')).toBe('directory');
+    expect(code(() => stat('out/.'))).toBe('notcapable');
+    expect(code(() => stat('out/'))).toBe('notcapable');
+  });
+});

@@ -49,6 +49,7 @@ export class VirtualHost {
   /** The last failure a face turned into an error code (trace lines name its rule). */
   lastError: WasiError | undefined;
   private readonly owned: Handle[] = [];
+  private readonly disposers: (() => void)[] = [];
 
   constructor(options: HostOptions) {
     const platform = options.platform ?? NEUTRAL_PLATFORM;
@@ -91,9 +92,15 @@ export class VirtualHost {
     this.stderr.sync();
   }
 
-  /** Flush output and close every host resource the host opened. */
+  /** Run `f` in dispose(), before the host's own handles close: a face closing what its guest left open. */
+  onDispose(f: () => void): void {
+    this.disposers.push(f);
+  }
+
+  /** Flush output and close every host resource the host or its faces opened. */
   dispose(): void {
     this.flush();
+    for (const f of this.disposers.splice(0)) f();
     for (const h of this.owned) h.destroy();
   }
 

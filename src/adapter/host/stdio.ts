@@ -88,8 +88,10 @@ export class StdoutHandle extends Handle {
   override stat(): Stat { return { ...EPOCH_STAT }; }
   override write(src: Uint8Array): number {
     if (this.mode === 'deny') fail('notcapable', `denied by policy: stdio.${this.name} = "deny"`);
-    if (this.mode === 'allow' && this.sink && src.byteLength > 0) this.sink.write(src);
-    return src.byteLength;
+    // Measured first: a sink that grows guest memory detaches `src` (its length becomes 0).
+    const n = src.byteLength;
+    if (this.mode === 'allow' && this.sink && n > 0) this.sink.write(src);
+    return n;
   }
   override sync(): void { this.sink?.flush(); }
   override isTerminal(): boolean { return this.mode === 'allow' && (this.sink?.isTerminal?.() ?? false); }

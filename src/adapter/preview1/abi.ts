@@ -64,22 +64,32 @@ export const EVENT_SIZE = 32;
 export const FDSTAT_SIZE = 24;
 export const DIRENT_HEADER_SIZE = 24;
 
+/** Two's complement for the guest's u64 (a pre-1970 time is negative in the kernel). */
+const u64 = (v: bigint): bigint => BigInt.asUintN(64, v);
+
+// One filestat is built here and copied into the guest in one checked write.
+const filestat = new DataView(new ArrayBuffer(64));
+const filestatBytes = new Uint8Array(filestat.buffer);
+
 export function writeFilestat(mem: GuestMemory, ptr: number, st: Stat, version: Version): void {
-  mem.check(ptr, FILESTAT_SIZE[version]);
-  mem.setU64(ptr, st.dev);
-  mem.setU64(ptr + 8, st.ino);
-  mem.setU8(ptr + 16, FILETYPE[st.type]);
+  const size = FILESTAT_SIZE[version];
+  mem.check(ptr, size);
+  filestatBytes.fill(0); // padding never leaks old guest bytes
+  filestat.setBigUint64(0, u64(st.dev), true);
+  filestat.setBigUint64(8, u64(st.ino), true);
+  filestat.setUint8(16, FILETYPE[st.type]);
   if (version === 'preview1') {
-    mem.setU64(ptr + 24, st.nlink);
-    mem.setU64(ptr + 32, st.size);
-    mem.setU64(ptr + 40, st.atim);
-    mem.setU64(ptr + 48, st.mtim);
-    mem.setU64(ptr + 56, st.ctim);
+    filestat.setBigUint64(24, u64(st.nlink), true);
+    filestat.setBigUint64(32, u64(st.size), true);
+    filestat.setBigUint64(40, u64(st.atim), true);
+    filestat.setBigUint64(48, u64(st.mtim), true);
+    filestat.setBigUint64(56, u64(st.ctim), true);
   } else {
-    mem.setU32(ptr + 20, Number(st.nlink & 0xffffffffn));
-    mem.setU64(ptr + 24, st.size);
-    mem.setU64(ptr + 32, st.atim);
-    mem.setU64(ptr + 40, st.mtim);
-    mem.setU64(ptr + 48, st.ctim);
+    filestat.setUint32(20, Number(st.nlink & 0xffffffffn), true);
+    filestat.setBigUint64(24, u64(st.size), true);
+    filestat.setBigUint64(32, u64(st.atim), true);
+    filestat.setBigUint64(40, u64(st.mtim), true);
+    filestat.setBigUint64(48, u64(st.ctim), true);
   }
+  mem.write(ptr, size === 64 ? filestatBytes : filestatBytes.subarray(0, size));
 }

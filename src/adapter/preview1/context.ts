@@ -4,9 +4,10 @@
  * the context and return their slice of the import object.
  */
 import { ExitSignal, PolicyTrap, type VirtualHost } from '../host/index.js';
-import { toErrno, WasiError } from '../../virtual-fs/errors.js';
+import { fail, toErrno, WasiError, type ErrorCode } from '../../virtual-fs/errors.js';
+import type { FileType } from '../../virtual-fs/handle.js';
 import { ALL_RIGHTS, RIGHTS, type Version } from './abi.js';
-import { FdTable } from './fd-table.js';
+import { FdTable, type FdEntry } from './fd-table.js';
 import { GuestMemory } from './memory.js';
 
 /** Rights of a directory fd (a preopen and what path_open gives for a directory). */
@@ -16,6 +17,33 @@ export const DIR_RIGHTS = ALL_RIGHTS & ~(RIGHTS.FD_READ | RIGHTS.FD_WRITE | RIGH
 export const FILE_RIGHTS = RIGHTS.FD_DATASYNC | RIGHTS.FD_READ | RIGHTS.FD_SEEK | RIGHTS.FD_FDSTAT_SET_FLAGS
   | RIGHTS.FD_SYNC | RIGHTS.FD_TELL | RIGHTS.FD_WRITE | RIGHTS.FD_ADVISE | RIGHTS.FD_ALLOCATE
   | RIGHTS.FD_FILESTAT_GET | RIGHTS.FD_FILESTAT_SET_SIZE | RIGHTS.FD_FILESTAT_SET_TIMES | RIGHTS.POLL_FD_READWRITE;
+/** Rights a stream (stdio, or a pipe or device opened by path) may hold: nothing positional. */
+export const STREAM_RIGHTS = FILE_RIGHTS & ~(RIGHTS.FD_SEEK | RIGHTS.FD_TELL | RIGHTS.FD_ADVISE
+  | RIGHTS.FD_ALLOCATE | RIGHTS.FD_FILESTAT_SET_SIZE);
+/** Rights that act on a directory's children (or its listing): meaningless on anything else. */
+const DIRECTORY_ONLY = DIR_RIGHTS & ~FILE_RIGHTS;
+
+/** The most an fd of this type can hold; path_open masks the new fd's rights with it. */
+export function typeRights(type: FileType): bigint {
+  if (type === 'directory') return DIR_RIGHTS;
+  if (type === 'character-device' || type === 'fifo' || type === 'socket') return STREAM_RIGHTS;
+  return FILE_RIGHTS;
+}
+
+/**
+ * Why an fd lacks `missing`. A right its type could hold but the fd does not (never asked
+ * for, or dropped with fd_fdstat_set_rights) is notcapable; a right no object of its type
+ * can hold fails as POSIX fails the call on that object: read on a directory is isdir,
+ * seek on a stream spipe, readdir on a file notdir.
+ */
+export function rightsError(type: FileType, missing: bigint): ErrorCode {
+  if ((typeRights(type) & missing) === missing) return 'notcapable';
+  if (missing & DIRECTORY_ONLY) return 'notdir';
+  if (type === 'directory') return 'isdir';
+  if (missing & RIGHTS.FD_FILESTAT_SET_SIZE) return 'inval';
+  return 'spipe';
+}
+
 /** Rights of the stdio fds. */
 export const STDIO_RIGHTS = RIGHTS.FD_READ | RIGHTS.FD_WRITE | RIGHTS.FD_FDSTAT_SET_FLAGS | RIGHTS.FD_SYNC
   | RIGHTS.FD_DATASYNC | RIGHTS.FD_FILESTAT_GET | RIGHTS.POLL_FD_READWRITE;
@@ -34,6 +62,21 @@ export class Preview1Context {
     for (const [name, dir] of host.fs.preopens) {
       this.fds.insert({ handle: dir, rightsBase: DIR_RIGHTS, rightsInheriting: DIR_RIGHTS | FILE_RIGHTS, preopen: name });
     }
+    // Files the guest left open hold host descriptors: close them with the host.
+    host.onDispose(() => this.closeAll());
+  }
+
+  /** Close every fd (pinned handles, stdio and mount roots, stay open for the host). */
+  closeAll(): void {
+    for (const [fd] of [...this.fds.open()]) this.fds.remove(fd).handle.close();
+  }
+
+  /** The entry for `fd` (badf when not open), which must hold every right in `rights`. */
+  need(fd: number, rights: bigint): FdEntry {
+    const e = this.fds.get(fd);
+    const missing = rights & ~e.rightsBase;
+    if (missing !== 0n) fail(rightsError(e.handle.fileType, missing), `fd ${fd} lacks the rights for this call`);
+    return e;
   }
 
   /**

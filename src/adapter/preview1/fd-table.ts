@@ -4,7 +4,7 @@
  * about. Fds 0-2 hold the virtual stdio handles, then one fd per preopen.
  */
 import { fail } from '../../virtual-fs/errors.js';
-import type { Handle } from '../../virtual-fs/handle.js';
+import type { DirEntry, Handle } from '../../virtual-fs/handle.js';
 
 export interface FdEntry {
   handle: Handle;
@@ -12,10 +12,17 @@ export interface FdEntry {
   rightsInheriting: bigint;
   /** Set for a preopened directory: the name fd_prestat_dir_name reports. */
   preopen?: string;
+  /**
+   * fd_readdir's listing (`.` and `..` first), taken when the guest reads from cookie 0
+   * and reused for later cookies so they stay stable while the directory changes.
+   */
+  listing?: DirEntry[];
 }
 
 export class FdTable {
   private readonly entries: (FdEntry | undefined)[] = [];
+  /** No free slot below this: keeps insert from rescanning a long run of open fds. */
+  private lowestFree = 0;
 
   get(fd: number): FdEntry {
     const e = fd >= 0 ? this.entries[fd] : undefined;
@@ -32,9 +39,10 @@ export class FdTable {
 
   /** Put an entry in the lowest free slot (POSIX's rule) and return its fd. */
   insert(entry: FdEntry): number {
-    let fd = 0;
+    let fd = this.lowestFree;
     while (this.entries[fd]) fd++;
     this.entries[fd] = entry;
+    this.lowestFree = fd + 1;
     return fd;
   }
 
@@ -42,10 +50,15 @@ export class FdTable {
     this.entries[fd] = entry;
   }
 
+  private freed(fd: number): void {
+    this.entries[fd] = undefined;
+    if (fd < this.lowestFree) this.lowestFree = fd;
+  }
+
   /** Remove and return the entry (the caller closes the handle). */
   remove(fd: number): FdEntry {
     const e = this.get(fd);
-    this.entries[fd] = undefined;
+    this.freed(fd);
     return e;
   }
 
@@ -56,7 +69,7 @@ export class FdTable {
     if (from === to) return;
     dst.handle.close();
     this.entries[to] = src;
-    this.entries[from] = undefined;
+    this.freed(from);
   }
 
   /** Every open entry, for teardown. */

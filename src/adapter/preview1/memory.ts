@@ -4,6 +4,11 @@
  * the call returns as EFAULT, never a host exception). Views are refreshed when the
  * memory grows (growth detaches the old ArrayBuffer), so a call that grows memory
  * mid-way (through a guest callback it cannot make, or a host allocation) stays safe.
+ *
+ * Reading `memory.buffer` costs more than the rest of a small call, so the views are
+ * refreshed only when a check fails against them: growth of an ordinary memory detaches
+ * the old buffer (its views' length drops to 0) and growth of a shared one only adds
+ * bytes past the old end, so a range that fits the current view is always valid.
  */
 import { fail } from '../../virtual-fs/errors.js';
 
@@ -19,6 +24,8 @@ export class GuestMemory {
   bind(memory: WebAssembly.Memory): void {
     this.memory = memory;
     this.buffer = undefined;
+    this.dv = new DataView(new ArrayBuffer(0));
+    this.u8 = new Uint8Array(0);
   }
 
   get bound(): boolean {
@@ -43,10 +50,30 @@ export class GuestMemory {
 
   /** Throw `fault` unless [ptr, ptr+len) lies inside memory. Pointers arrive as signed i32. */
   check(ptr: number, len: number): number {
-    this.refresh();
     const p = ptr >>> 0;
-    const n = len >>> 0;
-    if (p + n > this.u8.byteLength) fail('fault', `guest range ${p}+${n} is outside memory (${this.u8.byteLength} bytes)`);
+    const end = p + (len >>> 0);
+    // A detached view has length 0, so `end > length` catches growth too (except for an
+    // empty range at 0, hence the second test). `length`, not `byteLength`: the same
+    // number for bytes, but V8 answers `byteLength` of a view on wasm memory far slower.
+    if (end > this.u8.length || this.u8.length === 0) {
+      this.refresh();
+      if (end > this.u8.length) fail('fault', `guest range ${p}+${len >>> 0} is outside memory (${this.u8.length} bytes)`);
+    }
+    return p;
+  }
+
+  /**
+   * Throw `fault` unless `count` elements of `size` bytes fit at ptr. Done before anything
+   * is allocated for a guest-supplied count, so a huge count costs nothing (the product
+   * may exceed 2^32, which `check` would wrap).
+   */
+  checkArray(ptr: number, count: number, size: number): number {
+    const p = ptr >>> 0;
+    const end = p + (count >>> 0) * size;
+    if (end > this.u8.length || this.u8.length === 0) {
+      this.refresh();
+      if (end > this.u8.length) fail('fault', `guest array ${p}+${count >>> 0}x${size} is outside memory (${this.u8.length} bytes)`);
+    }
     return p;
   }
 
@@ -71,7 +98,9 @@ export class GuestMemory {
 
   /** A UTF-8 string the guest passed (a path): invalid UTF-8 is `ilseq`. */
   string(ptr: number, len: number): string {
-    const bytes = this.bytes(ptr, len);
+    let bytes = this.bytes(ptr, len);
+    // TextDecoder refuses views of shared memory (a threaded guest's): decode a copy.
+    if (!(bytes.buffer instanceof ArrayBuffer)) bytes = bytes.slice();
     try {
       return decoder.decode(bytes);
     } catch {

@@ -67,10 +67,17 @@ function needDirIfSlash(dir: DirHandle, name: string, leaf: LeafInfo): void {
   }
 }
 
+/**
+ * Lists on the first read, not when the stream is made: jco's preview1 adapter keeps an
+ * unread stream cached for a later fd_readdir at cookie 0, which must then see the
+ * directory as it is by that time (entries created in between included).
+ */
 export class DirectoryEntryStream {
   private at = 0;
-  constructor(private readonly entries: DirEntry[]) {}
+  private entries: DirEntry[] | undefined;
+  constructor(private readonly list: () => DirEntry[]) {}
   readDirectoryEntry(): { type: string; name: string } | undefined {
+    this.entries ??= this.list();
     const e = this.entries[this.at];
     if (!e) return undefined;
     this.at++;
@@ -179,7 +186,15 @@ export class Descriptor {
 
   readDirectory(): DirectoryEntryStream {
     try {
-      return new this.ctx.cls.DirectoryEntryStream(this.#dir().readdir());
+      const dir = this.#dir();
+      const host = this.ctx.host;
+      return new this.ctx.cls.DirectoryEntryStream(() => {
+        try {
+          return dir.readdir();
+        } catch (e) {
+          throw errorCode(host, e);
+        }
+      });
     } catch (e) { return this.#fail(e); }
   }
 
