@@ -72,6 +72,32 @@ describe('component bundle', () => {
     expect(JSON.parse(r.stdout.trim())).toEqual({ r: { code: 0 }, text: 'hi from a component\n' });
   });
 
+  test('a trap ends the bundle exactly as it ends wasi-virt run', async () => {
+    const work = tempDir();
+    writeTree(work, {
+      'trap.wat': `(module
+        (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+        (memory (export "memory") 1)
+        (data (i32.const 64) "before\\n")
+        (func $boom (unreachable))
+        (func (export "_start")
+          (i32.store (i32.const 0) (i32.const 64)) (i32.store (i32.const 4) (i32.const 7))
+          (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+          (call $boom)))`,
+    });
+    const { compileWat } = await import('../helpers/guests.js');
+    writeFileSync(join(work, 'trap.wasm'), await component(await compileWat(readFileSync(join(work, 'trap.wat'), 'utf8'))));
+    const out = join(work, 'out');
+    expect(cli([join(work, 'trap.wasm'), '--allow-stdio', '-o', out]).status).toBe(0);
+    const bundled = runNode(join(out, 'trap.js'));
+    const ran = cli(['run', join(work, 'trap.wasm')]);
+    expect(bundled.stdout).toBe('before\n');
+    expect(bundled.status).toBe(134);
+    expect(bundled.errLines).toHaveLength(1);
+    expect(bundled.errLines[0]).toMatch(/^wasi-virt: trap: .*unreachable.* \(in boom\)$/);
+    expect({ stdout: bundled.stdout, stderr: bundled.stderr, status: bundled.status }).toEqual({ stdout: ran.stdout, stderr: ran.stderr, status: ran.status });
+  });
+
   test('a file the policy does not mount is not there', () => {
     const { out } = composeCat();
     const r = runNode(join(out, 'cat.js'), ['etc/passwd']);

@@ -162,6 +162,8 @@ describe('core module bundle', () => {
     expect(r.stdout).toBe('before\n');
     expect(r.status).toBe(134);
     expect(r.errLines).toEqual(['wasi-virt: trap: unreachable (in boom)']);
+    const ran = cli(['run', join(out, 'trap.wasm')]);
+    expect({ stdout: r.stdout, stderr: r.stderr, status: r.status }).toEqual({ stdout: ran.stdout, stderr: ran.stderr, status: ran.status });
   });
 
   test('--debug bakes call tracing into the bundle', () => {

@@ -46,16 +46,29 @@ function isTrap(err: unknown): boolean {
     || !(err instanceof Error);
 }
 
-/** Print why the bundle `name` stopped and give the process exit status. */
-export function reportFailure(err: unknown, name: string, debug: boolean): number {
-  if (debug && err instanceof Error && err.stack) say(err.stack);
+/**
+ * Print why the bundle `name` stopped and give the process exit status. The trap line
+ * follows `wasi-virt run` for the app's kind: a core module's names the function even for
+ * a policy trap and puts a --debug stack before it; a component's drops the engine's
+ * "wasm trap: " prefix, names no function for a policy trap, and puts the stack after.
+ */
+export function reportFailure(err: unknown, name: string, debug: boolean, kind: 'module' | 'component' = 'module'): number {
   const setup = err instanceof FsSetupError || err instanceof WebAssembly.LinkError || err instanceof WebAssembly.CompileError
     || (err instanceof Error && ((err as { userFacing?: unknown }).userFacing === true || err.name === 'UnresolvedImportError'));
+  const stack = debug && err instanceof Error && err.stack ? err.stack : undefined;
   if (setup || !isTrap(err)) {
+    if (stack) say(stack);
     say(`cannot run ${name}: ${message(err).replace(/^WebAssembly\.\w+\(\): /, '')}`);
     return USAGE_EXIT;
   }
   const where = trapFunction(err);
-  say(`trap: ${message(err)}${where ? ` (in ${where})` : ''}`);
+  if (kind === 'module') {
+    if (stack) say(stack);
+    say(`trap: ${message(err)}${where ? ` (in ${where})` : ''}`);
+  } else {
+    if (err instanceof PolicyTrap) say(`trap: ${err.message}`);
+    else say(`trap: ${message(err).replace(/^wasm trap: /, '')}${where ? ` (in ${where})` : ''}`);
+    if (stack) say(stack);
+  }
   return TRAP_EXIT;
 }
