@@ -2,7 +2,7 @@
  * Compose refuses bad input with one line and exit 2, writes nothing when it refuses,
  * and never deletes a file it did not write.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { COMPONENTS } from '../helpers/guests.js';
@@ -69,6 +69,39 @@ describe('output directory', () => {
     writeTree(work, { 'file.txt': 'x' });
     refused([HELLO, '-o', join(work, 'file.txt')], /^wasi-virt: error: output ".*file\.txt" exists and is not a directory$/);
     refused([HELLO, '-o', join(work, 'file.txt', 'out')], /^wasi-virt: error: cannot (use|create) output directory ".*file\.txt\/out": ENOTDIR$/);
+  });
+});
+
+describe('a damaged bundle', () => {
+  function twoBundles(): { a: string; b: string } {
+    const work = tempDir();
+    writeTree(work, { 'one/a.txt': 'one\n', 'two/a.txt': 'two\n' });
+    const a = join(work, 'a');
+    const b = join(work, 'b');
+    expect(cli([CAT, '--mount', `/=${join(work, 'one')}`, '--allow-stdio', '-o', a]).status).toBe(0);
+    expect(cli([CAT, '--mount', `/=${join(work, 'two')}`, '--allow-stdio', '-o', b]).status).toBe(0);
+    return { a, b };
+  }
+
+  function refusesToStart(entry: string, pattern: RegExp): void {
+    const r = runNode(entry, ['a.txt']);
+    expect(r.stdout).toBe('');
+    expect(r.errLines).toHaveLength(1);
+    expect(r.errLines[0]).toMatch(pattern);
+    expect(r.status).toBe(2);
+  }
+
+  test('a snapshot file from another bundle, a truncated one, a missing one, a missing module', () => {
+    const { a, b } = twoBundles();
+    const snap = join(a, 'compose-cat.snapshots');
+    writeFileSync(snap, readFileSync(join(b, 'compose-cat.snapshots')));
+    refusesToStart(join(a, 'compose-cat.js'), /^wasi-virt: cannot run compose-cat: compose-cat\.snapshots does not belong to this bundle/);
+    writeFileSync(snap, readFileSync(join(b, 'compose-cat.snapshots')).subarray(0, 100));
+    refusesToStart(join(a, 'compose-cat.js'), /^wasi-virt: cannot run compose-cat: compose-cat\.snapshots is truncated$/);
+    rmSync(snap);
+    refusesToStart(join(a, 'compose-cat.js'), /^wasi-virt: cannot run compose-cat: cannot read its snapshots \(compose-cat\.snapshots: ENOENT\)$/);
+    rmSync(join(b, 'compose-cat.wasm'));
+    refusesToStart(join(b, 'compose-cat.js'), /^wasi-virt: cannot run compose-cat: cannot read compose-cat\.wasm beside it \(ENOENT\)$/);
   });
 });
 

@@ -201,7 +201,7 @@ export class Bundle {
     try {
       bytes = readFileSync(new URL(file, this.base));
     } catch (e) {
-      throw new BundleError(`${this.manifest.name}: cannot read ${file} beside it (${(e as { code?: string }).code ?? e})`);
+      throw new BundleError(`cannot read ${file} beside it (${(e as { code?: string }).code ?? e})`);
     }
     return WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   }
@@ -210,7 +210,7 @@ export class Bundle {
     const out: Record<string, Uint8Array> = {};
     for (const e of this.manifest.snapshots?.entries ?? []) out[e.key] = this.snapshot(e.key);
     for (const { key } of virtualizeEntries(this.policy)) {
-      if (!out[key]) throw new BundleError(`${this.manifest.name}: the bundle holds no snapshot for mount "${key}"; compose it again`);
+      if (!out[key]) throw new BundleError(`the bundle holds no snapshot for mount "${key}"; compose it again`);
     }
     return out;
   }
@@ -222,20 +222,20 @@ export class Bundle {
       try {
         this.snapshotFile = readFileSync(new URL(s.file, this.base));
       } catch (err) {
-        throw new BundleError(`${this.manifest.name}: cannot read its snapshots (${s.file}: ${(err as { code?: string }).code ?? err})`);
+        throw new BundleError(`cannot read its snapshots (${s.file}: ${(err as { code?: string }).code ?? err})`);
       }
     }
     const file = this.snapshotFile;
-    if (e.offset + e.length > file.byteLength) throw new BundleError(`${this.manifest.name}: ${s.file} is truncated`);
+    if (e.offset + e.length > file.byteLength) throw new BundleError(`${s.file} is truncated`);
     const bytes = file.subarray(e.offset, e.offset + e.length);
     // The header check is O(1); it catches a snapshot file from another compose.
     let hash: string;
     try {
       hash = readSnapshotHeader(bytes).hash;
     } catch (err) {
-      throw new BundleError(`${this.manifest.name}: snapshot of "${key}" in ${s.file} is damaged (${(err as Error).message})`);
+      throw new BundleError(`snapshot of "${key}" in ${s.file} is damaged (${(err as Error).message})`);
     }
-    if (hash !== e.hash) throw new BundleError(`${this.manifest.name}: ${s.file} does not belong to this bundle (snapshot of "${key}" has another hash)`);
+    if (hash !== e.hash) throw new BundleError(`${s.file} does not belong to this bundle (snapshot of "${key}" has another hash)`);
     return bytes;
   }
 }
