@@ -152,7 +152,7 @@ export async function composeBundle(options: ComposeOptions): Promise<ComposeRes
   }
 
   // 2. Mounts.
-  const mounts = buildMounts(policy, { prebuilt: options.snapshots, build: options.buildSnapshot });
+  const mounts = buildMounts(policy, { prebuilt: options.snapshots, build: options.buildSnapshot, leaveOut: options.out });
   const packed = packSnapshots(mounts);
   const snapshotFile = `${name}.snapshots`;
   if (mounts.length > 0) {

@@ -6,8 +6,10 @@
  * boundary: the format aligns large files to 4 KiB inside a snapshot (docs/
  * snapshot-format.md), so a page-aligned start keeps them page-aligned in the file.
  */
+import { realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { readSnapshotHeader } from '../virtual-fs/snapshot.js';
-import { buildSnapshot } from '../virtual-fs/snapshot-builder.js';
+import { buildSnapshot, DEFAULT_EXCLUDE } from '../virtual-fs/snapshot-builder.js';
 import type { Policy, VirtualizeOptions } from '../policy/types.js';
 import type { SnapshotEntry } from '../adapter/bundle/manifest.js';
 import { virtualizeEntries } from '../adapter/bundle/mounts.js';
@@ -32,13 +34,46 @@ export type SnapshotBuilder = (options: VirtualizeOptions) => Uint8Array;
 
 const defaultBuilder: SnapshotBuilder = (options) => buildSnapshot(options).bytes;
 
+export interface BuildMountsOptions {
+  prebuilt?: Record<string, Uint8Array>;
+  build?: SnapshotBuilder;
+  /**
+   * A host directory no snapshot may contain: compose's output. `--mount /=. -o out`
+   * would otherwise embed the previous bundle in the next one, growing it each time.
+   */
+  leaveOut?: string;
+}
+
+/** The real path of `p`, or of its nearest existing ancestor joined with the rest. */
+function realish(p: string): string {
+  const abs = resolve(p);
+  try {
+    return realpathSync.native(abs);
+  } catch {
+    const parent = dirname(abs);
+    return parent === abs ? abs : join(realish(parent), basename(abs));
+  }
+}
+
+function globEscape(rel: string): string {
+  return rel.split(sep).map((part) => part.replace(/[*?[\]{}()!@+\\]/g, '\\$&')).join('/');
+}
+
+/** `opts` with `leaveOut` excluded when it lies inside the mounted directory. */
+function withoutOutput(opts: VirtualizeOptions, leaveOut: string | undefined): VirtualizeOptions {
+  if (!leaveOut) return opts;
+  const rel = relative(realish(opts.path), realish(leaveOut));
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return opts;
+  return { ...opts, exclude: [...(opts.exclude ?? DEFAULT_EXCLUDE), globEscape(rel)] };
+}
+
 /** Build (or take from `prebuilt`, by key) the snapshot of every mount of `policy`. */
-export function buildMounts(policy: Policy, options: { prebuilt?: Record<string, Uint8Array>; build?: SnapshotBuilder } = {}): BuiltMount[] {
+export function buildMounts(policy: Policy, options: BuildMountsOptions = {}): BuiltMount[] {
   const build = options.build ?? defaultBuilder;
   return virtualizeEntries(policy).map(({ key, options: opts }) => {
     let bytes: Uint8Array;
     try {
-      bytes = options.prebuilt?.[key] ?? build(opts);
+      bytes = options.prebuilt?.[key] ?? build(withoutOutput(opts, options.leaveOut));
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       throw new MountBuildError(`mount "${key}": ${msg}`);

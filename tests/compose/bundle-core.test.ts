@@ -91,6 +91,20 @@ describe('core module bundle', () => {
     expect(offsets.every((o) => o % 4096 === 0)).toBe(true);
   });
 
+  test('an output directory inside the mount is left out of the snapshot (composing twice does not embed the bundle)', () => {
+    const work = tempDir();
+    writeTree(work, { 'a.txt': 'top\n', 'dir [x]/b.txt': 'b\n' });
+    const out = join(work, 'dir [x]', 'out');
+    const compose = () => cli([CAT, '--mount', `/=${work}`, '--allow-stdio', '-o', out]);
+    expect(compose().status).toBe(0);
+    const first = readFileSync(join(out, 'compose-cat.snapshots'));
+    expect(compose().status).toBe(0);
+    const second = readFileSync(join(out, 'compose-cat.snapshots'));
+    expect(second.equals(first)).toBe(true);
+    expect(runNode(join(out, 'compose-cat.js'), ['dir [x]/b.txt']).stdout).toBe('b\n');
+    expect(runNode(join(out, 'compose-cat.js'), ['dir [x]/out/compose-cat.js']).status).toBe(144);
+  });
+
   test('import { run } works from other code, and importing does not run the app', () => {
     const { out } = composeCat();
     const user = tempDir('wv-user-');
