@@ -30,3 +30,4 @@ export { validatePolicy } from './policy/validate.js';
 export { parsePolicyText, formatFromName, type PolicyFormat } from './policy/parse.js';
 export { PolicyError, PolicyFileError, formatPath } from './policy/errors.js';
 export { createPreview2, classesOf, WASI_VERSIONS, type Preview2Options, type ImportObject as Preview2Imports, type NetworkProvider } from './adapter/preview2/index.js';
+export { runModule, detectVersion, UnresolvedImportError, type RunModuleOptions } from './adapter/preview1/run.js';

@@ -11,3 +11,6 @@ export { loadPolicyFile, loadPolicyFileSync, type LoadOptions } from './policy/l
 export { runComponent, instantiateComponent, loadComponent, runToCompletion, type RunComponentOptions } from './adapter/preview2/instantiate.js';
 export { transpileComponent, cacheDir, ComponentLoadError } from './adapter/preview2/transpile.js';
 export { loadNetwork } from './adapter/preview2/network-node.js';
+export { WASI, runModule, type WASIOptions } from './wasi.js';
+export { nodePlatform, type NodePlatformOptions } from './adapter/node/platform.js';
+export { FdSink, FdSource } from './adapter/node/stdio.js';

@@ -6,55 +6,19 @@
  * not provide, a mount that cannot be built) is one line and exit 2. The guest's output
  * is delivered before either line.
  */
-import { writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import { FsSetupError } from '../adapter/host/fs.js';
-import { ExitSignal, PolicyTrap, VirtualHost, type OutputSink, type Platform } from '../adapter/host/index.js';
+import { ExitSignal, PolicyTrap, VirtualHost } from '../adapter/host/index.js';
+import { nodePlatform } from '../adapter/node/platform.js';
+import { writeAll } from '../adapter/node/stdio.js';
 import { instantiateComponent, NotACommandError, runToCompletion } from '../adapter/preview2/instantiate.js';
-import { openHostDir, openHostFile } from '../virtual-fs/host/index.js';
-import { buildSnapshot } from '../virtual-fs/snapshot-builder.js';
 import type { RunRequest } from './run.js';
 
 export const TRAP_EXIT = 134;
 export const USAGE_EXIT = 2;
 
-/** Writes every byte to a host fd at once, waiting out EAGAIN on non-blocking pipes. */
-class FdWriter implements OutputSink {
-  constructor(private readonly fd: number) {}
-  write(bytes: Uint8Array): void {
-    let at = 0;
-    while (at < bytes.byteLength) {
-      try {
-        at += writeSync(this.fd, bytes, at, bytes.byteLength - at);
-      } catch (e) {
-        if ((e as { code?: string }).code !== 'EAGAIN') throw e;
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
-      }
-    }
-  }
-  flush(): void {}
-}
-
-/**
- * What the run command takes from Node: host directories and files, snapshots of local
- * paths, the process environment, and stdout / stderr written synchronously (so nothing
- * is left queued on a pipe when the process exits). Stdin comes from the host only
- * through an InputSource; without one the guest reads end of input.
- */
-function cliPlatform(): Platform {
-  return {
-    name: 'node',
-    openHostDir: (path, opts) => openHostDir(path, opts),
-    openHostFile: (path, opts) => openHostFile(path, opts),
-    buildSnapshot: (opts) => buildSnapshot(opts).bytes,
-    hostEnv: () => process.env,
-    stdout: () => new FdWriter(1),
-    stderr: () => new FdWriter(2),
-  };
-}
-
 function say(line: string): void {
-  new FdWriter(2).write(new TextEncoder().encode(`wasi-virt: ${line}\n`));
+  writeAll(2, new TextEncoder().encode(`wasi-virt: ${line}\n`));
 }
 
 function firstLine(e: unknown): string {
@@ -93,7 +57,7 @@ export async function runComponentCommand(req: RunRequest, bytes: Uint8Array): P
     host = new VirtualHost({
       policy: req.policy,
       args: [basename(req.file), ...req.guestArgs],
-      platform: cliPlatform(),
+      platform: nodePlatform(),
       trace: debug,
     });
   } catch (e) {

@@ -1,27 +1,155 @@
 /**
- * `wasi-virt run app.wasm [flags] [-- guest args]`. PLACEHOLDER: the body lands with the
- * run issue. main.ts has already checked that `file` exists and that every mount and
- * preopen source in `policy` is readable (checkMountSources).
+ * `wasi-virt run module.wasm [flags] [-- args]`: run a program under a policy. main.ts
+ * has already checked that `file` exists and that every mount and preopen source in
+ * `policy` is readable (checkMountSources).
+ *
+ * Core modules run on the preview1 face; components (told apart by the binary header)
+ * go to the preview2 runner. The guest's exit code becomes the process's. A trap is one
+ * line, `wasi-virt: trap: <message> (in <function>)`, and exit 134 (wasmtime's
+ * convention: 128 + SIGABRT); bad input (a file that is not wasm, a malformed module, an
+ * import nobody provides, a mount that cannot be built) is `wasi-virt: error: ...` and
+ * exit 2. The guest's output is delivered before either line is printed.
  */
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { PolicyTrap } from '../adapter/host/index.js';
+import { FsSetupError } from '../adapter/host/fs.js';
+import { nodePlatform } from '../adapter/node/platform.js';
+import { writeAll } from '../adapter/node/stdio.js';
+import { UnresolvedImportError, runModule } from '../adapter/preview1/run.js';
 import type { Policy } from '../policy/types.js';
+import { SnapshotError } from '../virtual-fs/snapshot-format.js';
+import { HostPathError } from '../virtual-fs/host/index.js';
+import { USAGE_EXIT, isUserFacing, oneLine } from './errors.js';
 
 export interface RunRequest {
+  /** The .wasm file: a core module or a component. */
   file: string;
   policy: Policy;
-  /** Arguments after the app (and after `--`); argv[0] is `policy.args?.[0] ?? file`. */
+  /** Arguments after the app (and after `--`); argv is `policy.args` if set, else `[basename(file), ...guestArgs]`. */
   guestArgs: string[];
+  /** Trace every WASI call to stderr (also policy.debug). */
   debug: boolean;
 }
 
-/** Returns the process exit code (the guest's, or 2 when wasi-virt refuses). */
+/** Exit status for a trap: 128 + SIGABRT, as wasmtime's CLI reports one. */
+export const TRAP_EXIT = 134;
+
+const MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
+export type BinaryKind = 'module' | 'component' | 'unknown';
+
+/** What a binary is, from its 8-byte header: magic, then version 1 (core) or 0x0d layer 1 (component). */
+export function binaryKind(bytes: Uint8Array): BinaryKind {
+  if (bytes.byteLength < 8 || MAGIC.some((b, i) => bytes[i] !== b)) return 'unknown';
+  const v = bytes.subarray(4, 8);
+  if (v[0] === 0x01 && v[1] === 0x00 && v[2] === 0x00 && v[3] === 0x00) return 'module';
+  if (v[0] === 0x0d && v[1] === 0x00 && v[2] === 0x01 && v[3] === 0x00) return 'component';
+  return 'unknown';
+}
+
+/** One line to stderr, written synchronously so it lands after everything the guest wrote. */
+export function say(line: string): void {
+  writeAll(2, new TextEncoder().encode(`wasi-virt: ${oneLine(line)}\n`));
+}
+
+/** A bad-input line (the CLI's `wasi-virt: error: ...` form); returns the exit status. */
+function refuse(message: string): number {
+  say(`error: ${message}`);
+  return USAGE_EXIT;
+}
+
+/** The innermost wasm function of a trap's stack, when the engine recorded one. */
+export function trapFunction(err: unknown): string | undefined {
+  const stack = err instanceof Error ? err.stack ?? '' : '';
+  for (const line of stack.split('\n')) {
+    const named = /^\s*at (\S+) \(wasm:\/\/[^)]*:wasm-function\[(\d+)\]/.exec(line);
+    if (named) return named[1];
+    const bare = /^\s*at wasm:\/\/\S*:wasm-function\[(\d+)\]/.exec(line);
+    if (bare) return `wasm-function[${bare[1]}]`;
+  }
+  return undefined;
+}
+
+function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String((err as { message?: unknown } | null)?.message ?? err);
+}
+
+/** Report a trap in one line; returns the exit status. */
+export function reportTrap(err: unknown, debug: boolean): number {
+  const where = trapFunction(err);
+  const message = err instanceof PolicyTrap ? err.message : errorMessage(err);
+  // With --debug the whole stack first, so the one-line summary stays the last line.
+  if (debug && err instanceof Error && err.stack) writeAll(2, new TextEncoder().encode(`${err.stack}\n`));
+  say(`trap: ${message}${where ? ` (in ${where})` : ''}`);
+  return TRAP_EXIT;
+}
+
 export async function runCommand(req: RunRequest): Promise<number> {
-  const bytes = new Uint8Array(readFileSync(req.file));
-  // Components carry layer 1 in the version field (0d 00 01 00); core modules layer 0.
-  if (bytes[4] === 0x0d && bytes[6] === 0x01) {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(req.file));
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : errorMessage(err);
+    return refuse(`cannot read ${req.file}: ${why}`);
+  }
+  const kind = binaryKind(bytes);
+  if (kind === 'component') {
+    // Loaded only for components: it brings jco's transpiler along.
     const { runComponentCommand } = await import('./run-component.js');
     return runComponentCommand(req, bytes);
   }
-  process.stderr.write('wasi-virt: running core modules is not available yet\n');
-  return 2;
+  if (kind === 'unknown') {
+    return refuse(`${req.file} is not a WebAssembly module or component (bad header)`);
+  }
+
+  let module: WebAssembly.Module;
+  try {
+    module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  } catch (err) {
+    return refuse(`${req.file} is malformed: ${errorMessage(err).replace(/^WebAssembly\.compile\(\): /, '')}`);
+  }
+
+  if (!WebAssembly.Module.exports(module).some((e) => e.name === '_start' && e.kind === 'function')) {
+    return refuse(`${req.file} is not a command: it exports no _start function (a library or reactor cannot be run)`);
+  }
+
+  const debug = req.debug || req.policy.debug === true;
+  try {
+    const { code } = await runModule(module, {
+      policy: req.policy,
+      args: [basename(req.file), ...req.guestArgs],
+      platform: nodePlatform(),
+      trace: debug,
+    });
+    return code;
+  } catch (err) {
+    if (err instanceof FsSetupError || err instanceof UnresolvedImportError) return refuse(`cannot run ${req.file}: ${err.message}`);
+    if (err instanceof WebAssembly.LinkError) {
+      return refuse(`cannot run ${req.file}: ${errorMessage(err).replace(/^WebAssembly\.instantiate\(\): /, '')}`);
+    }
+    if (err instanceof WebAssembly.RuntimeError || err instanceof PolicyTrap || isGuestTrap(err) || trapFunction(err)) {
+      return reportTrap(err, debug);
+    }
+    // Set-up failures about the input (a mount that cannot be built, a host directory that
+    // cannot be opened, a system error on a path), raised before the guest ran.
+    if (isSetupError(err)) {
+      if (debug && err.stack) writeAll(2, new TextEncoder().encode(`${err.stack}\n`));
+      return refuse(`cannot run ${req.file}: ${err.message}`);
+    }
+    throw err; // wasi-virt's own failure: main reports it as an internal error
+  }
+}
+
+function isSetupError(err: unknown): err is Error {
+  if (!(err instanceof Error)) return false;
+  if (err instanceof SnapshotError || err instanceof HostPathError || isUserFacing(err)) return true;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code);
+}
+
+function isGuestTrap(err: unknown): boolean {
+  return err instanceof Error && err.name === 'GuestTrap';
 }

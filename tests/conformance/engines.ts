@@ -105,5 +105,6 @@ export const preview2Shim: Engine = childEngine('jco+preview2-shim', here('./chi
 export const ENGINES: Engine[] = [
   nodeWasi,
   preview2Shim,
+  childEngine('wasi-virt run (preview1)', here('./children/wasi-virt-cli.mjs'), ['--no-warnings']),
   wrapAsComponent(childEngine('wasi-virt run (preview2)', here('./children/wasi-virt-cli.mjs'), ['--no-warnings'])),
 ];

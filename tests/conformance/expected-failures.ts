@@ -107,16 +107,5 @@ export const EXPECTED_FAILURES: Record<string, Record<string, string>> = {
       "jco's preview1 command adapter maps proc_exit(N) to wasi:cli/exit with ok/err, so 33 becomes 1 (a native component's exit-with-code keeps it)",
     'p1_write_stdout: fd_write-to-invalid-fd/badf':
       "jco's preview1 command adapter answers fd_write on an fd it never opened without asking the host",
-    // Ours, to fix: trailing-slash and no-follow rules of link-at / symlink-at in the preview2 face.
-    'p1_rename_link: path_link/target_trailing_slash': 'preview2 face: link-at ignores a trailing slash on the new path (TODO)',
-    'p1_rename_link: path_link/dangling_symlink_source': 'preview2 face: link-at follows a symlink source (TODO)',
-    'p1_rename_link: path_link/link_to_symlink_is_symlink': 'preview2 face: link-at follows a symlink source (TODO)',
-    'p1_symlinks: path_symlink_trailing_slashes/dangling_slash': 'preview2 face: symlink-at trailing-slash rules (TODO)',
-    'p1_symlinks: path_symlink_trailing_slashes/dangling': 'preview2 face: symlink-at trailing-slash rules (TODO)',
-    'p1_symlinks: path_symlink_trailing_slashes/mkdir': 'preview2 face: symlink-at trailing-slash rules (TODO)',
-    'p1_symlinks: path_symlink_trailing_slashes/over_dir_slash': 'preview2 face: symlink-at trailing-slash rules (TODO)',
-    'p1_symlinks: path_symlink_trailing_slashes/create': 'preview2 face: symlink-at trailing-slash rules (TODO)',
-    'p1_symlinks: path_symlink_trailing_slashes/over_file_slash': 'preview2 face: symlink-at trailing-slash rules (TODO)',
-    'p1_symlinks: cleanup/rmdir': 'follows from the symlink-at failures above (a link left behind)',
   },
 };

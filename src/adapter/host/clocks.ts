@@ -42,14 +42,21 @@ export function blockFor(ns: bigint): void {
   while (performance.now() < until) { /* spin */ }
 }
 
+/** Monotonic nanoseconds from the neutral timer (a platform may offer a faster one). */
+const performanceNs = (): bigint => BigInt(Math.round(performance.now() * 1e6));
+
 class HostClocks implements Clocks {
   readonly deterministic = false;
-  private readonly origin = BigInt(Math.round((performance.timeOrigin) * 1e6));
+  /** realtime = origin + monotonic, fixed once so the two clocks advance together. */
+  private readonly origin: bigint;
+  constructor(private readonly now: () => bigint = performanceNs) {
+    this.origin = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6)) - now();
+  }
   realtime(): bigint {
-    return this.origin + BigInt(Math.round(performance.now() * 1e6));
+    return this.origin + this.now();
   }
   monotonic(): bigint {
-    return BigInt(Math.round(performance.now() * 1e6));
+    return this.now();
   }
   resolution(): bigint { return 1000n; }
   cputime(): bigint { return this.monotonic(); }
@@ -90,11 +97,12 @@ export function parseStart(start: string | undefined): bigint {
   return BigInt(ms) * 1_000_000n;
 }
 
-export function createClocks(policy: ClocksPolicy | undefined): Clocks {
+/** `hrtime`: the platform's monotonic nanosecond timer, when it has a faster one (Platform.hrtime). */
+export function createClocks(policy: ClocksPolicy | undefined, hrtime?: () => bigint): Clocks {
   if (policy === 'deny') return new DeniedClocks();
   if (policy && typeof policy === 'object') {
     const d = policy.deterministic;
     return new DeterministicClocks(parseStart(d.start), BigInt(d['step-ns'] ?? DEFAULT_STEP_NS));
   }
-  return new HostClocks();
+  return new HostClocks(hrtime);
 }

@@ -58,7 +58,7 @@ export class VirtualHost {
     this.args = policy.args ?? options.args ?? ['main.wasm'];
     this.env = resolveEnv(policy.env, options.env ?? platform.hostEnv?.() ?? {});
     this.cwd = policy.cwd;
-    this.clocks = createClocks(policy.clocks);
+    this.clocks = createClocks(policy.clocks, platform.hrtime);
     this.random = createRandom(policy.random);
     const stdio = policy.stdio ?? { stdin: 'allow', stdout: 'allow', stderr: 'allow' };
     this.stdin = new StdinHandle(stdio.stdin, options.stdin ?? (stdio.stdin === 'allow' ? platform.stdin?.() : undefined));

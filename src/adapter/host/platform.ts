@@ -16,6 +16,11 @@ export interface Platform {
   openHostFile?(path: string, options: { readonly: boolean }): FileMount;
   /** Snapshot a host file or directory now (`virtualize` without a prebuilt snapshot). */
   buildSnapshot?(options: VirtualizeOptions): Uint8Array;
+  /**
+   * Monotonic nanoseconds from an arbitrary origin, if the runtime reads them faster than
+   * `performance.now()` (Node's process.hrtime.bigint: about half the cost per clock read). Called as a plain function.
+   */
+  hrtime?: () => bigint;
   /** The host's environment variables, for env allow/deny rules. */
   hostEnv?(): Record<string, string | undefined>;
   stdin?(): InputSource;

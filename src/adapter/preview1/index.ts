@@ -15,6 +15,7 @@ import poll from './poll.js';
 import proc from './proc.js';
 import random from './random.js';
 import sock from './sock.js';
+import { traceImports } from './trace.js';
 
 const MODULES = [args, clocks, fd, path, poll, proc, random, sock];
 
@@ -39,12 +40,14 @@ export interface Preview1 {
 export function createPreview1(host: VirtualHost, options: Preview1Options = {}): Preview1 {
   const version = options.version ?? 'preview1';
   const context = new Preview1Context(host, version);
-  const wasiImport: Imports = {};
-  for (const module of MODULES) Object.assign(wasiImport, module(context));
+  const composed: Imports = {};
+  for (const module of MODULES) Object.assign(composed, module(context));
   // Anything not (yet) provided answers ENOSYS rather than failing instantiation.
   for (const name of FUNCTIONS) {
-    wasiImport[name] ??= syscall(context, () => fail('nosys', `${name} is not implemented`));
+    composed[name] ??= syscall(context, () => fail('nosys', `${name} is not implemented`));
   }
+  // Tracing wraps the whole object only when asked for, so the untraced calls cost nothing extra.
+  const wasiImport = host.trace ? traceImports(context, composed, host.trace) : composed;
   const bindFrom = (instance: WebAssembly.Instance): void => {
     const memory = instance.exports['memory'];
     if (!(memory instanceof WebAssembly.Memory)) throw new TypeError('the module does not export its memory as "memory"');

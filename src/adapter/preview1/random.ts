@@ -1,6 +1,15 @@
-/** PLACEHOLDER: the random functions of preview1 land with the preview1 issue. */
-import type { Imports, Preview1Context } from './context.js';
+/**
+ * random_get over the kernel's random source (host CSPRNG, seeded generator in
+ * deterministic mode, or denied). The length is checked against guest memory before
+ * anything is allocated, and the bytes are generated straight into guest memory.
+ */
+import { syscall, type Imports, type Preview1Context } from './context.js';
 
-export default function randomImports(_ctx: Preview1Context): Imports {
-  return {};
+export default function randomImports(ctx: Preview1Context): Imports {
+  const { mem, host } = ctx;
+  return {
+    random_get: syscall(ctx, (bufPtr: number, len: number) => {
+      host.random.fill(mem.bytes(bufPtr, len));
+    }),
+  };
 }

@@ -9,7 +9,9 @@ import { WasiError, fail, toPreview2 } from '../../virtual-fs/errors.js';
 import {
   DirHandle, type Advice, type DirEntry, type Handle, type OpenRequest, type Stat, type TimeChange,
 } from '../../virtual-fs/handle.js';
-import { resolve, type LeafInfo } from '../../virtual-fs/resolver.js';
+import {
+  linkPath, mkdirPath, openPath, readlinkPath, renamePath, rmdirPath, setTimesPath, statPath, symlinkPath, unlinkPath,
+} from '../../virtual-fs/path-ops.js';
 import { clampLen, errorCode, fromDatetime, toDatetime, type Ctx, type Datetime, type Namespace } from './context.js';
 import { FileReader, FileWriter, IoError, type InputStream, type OutputStream } from './io.js';
 
@@ -54,17 +56,8 @@ function toTime(t: NewTimestamp): TimeChange {
   return t.tag === 'no-change' ? undefined : t.tag === 'now' ? 'now' : fromDatetime(t.val);
 }
 
-const isLinkStat = (s: Stat): boolean => s.type === 'symbolic-link';
-
 function joinLabel(base: string, path: string): string {
   return base.endsWith('/') ? base + path : `${base}/${path}`;
-}
-
-/** A leaf op that must act on a directory when the path ended in `/`. */
-function needDirIfSlash(dir: DirHandle, name: string, leaf: LeafInfo): void {
-  if (leaf.trailingSlash && name !== '.' && dir.statAt(name).type !== 'directory') {
-    fail('notdir', `"${name}/" is not a directory`);
-  }
 }
 
 /**
@@ -202,51 +195,19 @@ export class Descriptor {
     try { return toStat(this.handle.stat()); } catch (e) { return this.#fail(e); }
   }
 
-  #at<T>(path: string, follow: boolean, op: (dir: DirHandle, name: string, leaf: LeafInfo) => T): T {
+  /** Run a path operation from this directory, its failures thrown as error codes. */
+  #path<T>(op: (dir: DirHandle) => T): T {
     try {
-      return resolve(this.#dir(), path, { follow }, op);
-    } catch (e) { return this.#fail(e); }
-  }
-
-  /**
-   * Resolve with the final symlink followed, trying the plain lookup first: when the leaf
-   * is no symlink, following changes nothing and the resolver's extra leaf check (an lstat
-   * on a host directory) is saved. `isLink` says a result came from a symlink leaf;
-   * `retry` says an error may have (an open without follow of a symlink fails with loop,
-   * or notdir when a directory was asked for). Either way the lookup is redone following.
-   */
-  #follow<T>(
-    path: string,
-    op: (dir: DirHandle, name: string, leaf: LeafInfo) => T,
-    isLink: (r: T) => boolean,
-    retry: (e: WasiError) => boolean = () => false,
-  ): T {
-    try {
-      const dir = this.#dir();
-      try {
-        const r = resolve(dir, path, { follow: false }, op);
-        if (!isLink(r)) return r;
-      } catch (e) {
-        if (!(e instanceof WasiError) || !retry(e)) throw e;
-      }
-      return resolve(dir, path, { follow: true }, op);
+      return op(this.#dir());
     } catch (e) { return this.#fail(e); }
   }
 
   statAt(pathFlags: PathFlags, path: string): DescriptorStat {
-    const op = (d: DirHandle, n: string, leaf: LeafInfo): Stat => {
-      const s = d.statAt(n);
-      if (leaf.trailingSlash && s.type !== 'directory') fail('notdir', `"${path}" is not a directory`);
-      return s;
-    };
-    return toStat(pathFlags.symlinkFollow ? this.#follow(path, op, isLinkStat) : this.#at(path, false, op));
+    return toStat(this.#path((d) => statPath(d, path, !!pathFlags.symlinkFollow)));
   }
 
   setTimesAt(pathFlags: PathFlags, path: string, atime: NewTimestamp, mtime: NewTimestamp): void {
-    this.#at(path, !!pathFlags.symlinkFollow, (d, n, leaf) => {
-      needDirIfSlash(d, n, leaf);
-      d.setTimesAt(n, toTime(atime), toTime(mtime));
-    });
+    this.#path((d) => setTimesPath(d, path, !!pathFlags.symlinkFollow, toTime(atime), toTime(mtime)));
   }
 
   openAt(pathFlags: PathFlags, path: string, openFlags: OpenFlags, flags: DescriptorFlags): Descriptor {
@@ -259,10 +220,7 @@ export class Descriptor {
       write: !!flags.write,
       mutateDirectory: !!flags.mutateDirectory,
     };
-    const op = (d: DirHandle, n: string, leaf: LeafInfo): Handle => d.openAt(n, leaf.trailingSlash ? { ...req, directory: true } : req);
-    const handle = pathFlags.symlinkFollow
-      ? this.#follow(path, op, () => false, (e) => e.code === 'loop' || e.code === 'notdir')
-      : this.#at(path, false, op);
+    const handle = this.#path((d) => openPath(d, path, !!pathFlags.symlinkFollow, req));
     if (flags.fileIntegritySync || flags.dataIntegritySync || flags.requestedWriteSync) {
       handle.setFlags({ sync: !!flags.fileIntegritySync, dsync: !!flags.dataIntegritySync, rsync: !!flags.requestedWriteSync });
     }
@@ -270,59 +228,31 @@ export class Descriptor {
   }
 
   readlinkAt(path: string): string {
-    return this.#at(path, false, (d, n) => d.readlinkAt(n));
+    return this.#path((d) => readlinkPath(d, path));
   }
 
   createDirectoryAt(path: string): void {
-    this.#at(path, false, (d, n) => {
-      if (n === '.') fail('exist', `"${path}" exists`);
-      d.mkdirAt(n);
-    });
+    this.#path((d) => mkdirPath(d, path));
   }
 
   removeDirectoryAt(path: string): void {
-    this.#at(path, false, (d, n) => {
-      if (n === '.') fail('inval', `cannot remove "${path}"`);
-      d.rmdirAt(n);
-    });
+    this.#path((d) => rmdirPath(d, path));
   }
 
   unlinkFileAt(path: string): void {
-    this.#at(path, false, (d, n, leaf) => {
-      if (leaf.trailingSlash) {
-        fail(n !== '.' && d.statAt(n).type === 'directory' ? 'isdir' : 'notdir', `"${path}" names a directory`);
-      }
-      d.unlinkAt(n);
-    });
+    this.#path((d) => unlinkPath(d, path));
   }
 
   symlinkAt(oldPath: string, newPath: string): void {
-    this.#at(newPath, false, (d, n) => {
-      if (n === '.') fail('exist', `"${newPath}" exists`);
-      d.symlinkAt(oldPath, n);
-    });
+    this.#path((d) => symlinkPath(oldPath, d, newPath));
   }
 
   renameAt(oldPath: string, newDescriptor: Descriptor, newPath: string): void {
-    this.#at(oldPath, false, (d1, n1, leaf1) => {
-      needDirIfSlash(d1, n1, leaf1);
-      resolve(newDescriptor.#dir(), newPath, { follow: false }, (d2, n2) => {
-        if (n1 === '.' || n2 === '.') fail('busy', 'cannot rename a directory onto or from itself');
-        if (!d1.sameDevice(d2)) fail('xdev', 'rename across file systems');
-        d1.renameAt(n1, d2, n2);
-      });
-    });
+    this.#path((d) => renamePath(d, oldPath, newDescriptor.#dir(), newPath));
   }
 
   linkAt(oldPathFlags: PathFlags, oldPath: string, newDescriptor: Descriptor, newPath: string): void {
-    this.#at(oldPath, !!oldPathFlags.symlinkFollow, (d1, n1) => {
-      resolve(newDescriptor.#dir(), newPath, { follow: false }, (d2, n2) => {
-        if (n1 === '.') fail('perm', 'cannot hard-link a directory');
-        if (n2 === '.') fail('exist', `"${newPath}" exists`);
-        if (!d1.sameDevice(d2)) fail('xdev', 'link across file systems');
-        d1.linkAt(n1, d2, n2);
-      });
-    });
+    this.#path((d) => linkPath(d, oldPath, !!oldPathFlags.symlinkFollow, newDescriptor.#dir(), newPath));
   }
 
   isSameObject(other: Descriptor): boolean {
@@ -348,8 +278,7 @@ export class Descriptor {
   }
 
   metadataHashAt(pathFlags: PathFlags, path: string): { upper: bigint; lower: bigint } {
-    const op = (d: DirHandle, n: string): Stat => d.statAt(n);
-    const s = pathFlags.symlinkFollow ? this.#follow(path, op, isLinkStat) : this.#at(path, false, op);
+    const s = this.#path((d) => statPath(d, path, !!pathFlags.symlinkFollow));
     return { upper: s.dev, lower: s.ino };
   }
 

@@ -1,0 +1,7 @@
+;; Exits with the code the host stored at address 0 before start; never returns.
+(module
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    (call $proc_exit (i32.load (i32.const 0)))
+    unreachable))
