@@ -154,7 +154,7 @@ describe('core module bundle', () => {
     const gone = runNode(join(out, 'compose-cat.js'), ['a.txt']);
     expect(gone.status).toBe(2);
     expect(gone.errLines).toHaveLength(1);
-    expect(gone.errLines[0]).toMatch(/^wasi-virt: cannot run compose-cat: .*data/);
+    expect(gone.errLines[0]).toMatch(/^wasi-virt: error: cannot run compose-cat: .*data/);
   });
 
   test('a trap is one line and exit 134, after the guest output', () => {
@@ -177,6 +177,21 @@ describe('core module bundle', () => {
     expect(r.status).toBe(134);
     expect(r.errLines).toEqual(['wasi-virt: trap: unreachable (in boom)']);
     const ran = cli(['run', join(out, 'trap.wasm')]);
+    expect({ stdout: r.stdout, stderr: r.stderr, status: r.status }).toEqual({ stdout: ran.stdout, stderr: ran.stderr, status: ran.status });
+  });
+
+  test('a denied non-zero exit is a policy trap, reported as run reports it', () => {
+    const work = tempDir();
+    writeTree(work, { 'site/a.txt': 'x\n' });
+    const out = join(work, 'out');
+    expect(cli([CAT, '--mount', `/=${join(work, 'site')}`, '--allow-stdio', '--allow-exit=false', '-o', out]).status).toBe(0);
+    const ok = runNode(join(out, 'compose-cat.js'), ['a.txt']);
+    expect(ok.status).toBe(0);
+    const r = runNode(join(out, 'compose-cat.js'), ['a.txt', 'x', 'y']);
+    expect(r.stdout).toBe('x\n');
+    expect(r.errLines).toEqual(['wasi-virt: trap: denied by policy: exit = "deny" (the guest tried to exit with code 2)']);
+    expect(r.status).toBe(134);
+    const ran = cli(['run', '--mount', `/=${join(work, 'site')}`, '--allow-exit=false', join(out, 'compose-cat.wasm'), 'a.txt', 'x', 'y']);
     expect({ stdout: r.stdout, stderr: r.stderr, status: r.status }).toEqual({ stdout: ran.stdout, stderr: ran.stderr, status: ran.status });
   });
 

@@ -95,13 +95,13 @@ describe('a damaged bundle', () => {
     const { a, b } = twoBundles();
     const snap = join(a, 'compose-cat.snapshots');
     writeFileSync(snap, readFileSync(join(b, 'compose-cat.snapshots')));
-    refusesToStart(join(a, 'compose-cat.js'), /^wasi-virt: cannot run compose-cat: compose-cat\.snapshots does not belong to this bundle/);
+    refusesToStart(join(a, 'compose-cat.js'), /^wasi-virt: error: cannot run compose-cat: compose-cat\.snapshots does not belong to this bundle/);
     writeFileSync(snap, readFileSync(join(b, 'compose-cat.snapshots')).subarray(0, 100));
-    refusesToStart(join(a, 'compose-cat.js'), /^wasi-virt: cannot run compose-cat: compose-cat\.snapshots is truncated$/);
+    refusesToStart(join(a, 'compose-cat.js'), /^wasi-virt: error: cannot run compose-cat: compose-cat\.snapshots is truncated$/);
     rmSync(snap);
-    refusesToStart(join(a, 'compose-cat.js'), /^wasi-virt: cannot run compose-cat: cannot read its snapshots \(compose-cat\.snapshots: ENOENT\)$/);
+    refusesToStart(join(a, 'compose-cat.js'), /^wasi-virt: error: cannot run compose-cat: cannot read its snapshots \(compose-cat\.snapshots: ENOENT\)$/);
     rmSync(join(b, 'compose-cat.wasm'));
-    refusesToStart(join(b, 'compose-cat.js'), /^wasi-virt: cannot run compose-cat: cannot read compose-cat\.wasm beside it \(ENOENT\)$/);
+    refusesToStart(join(b, 'compose-cat.js'), /^wasi-virt: error: cannot run compose-cat: cannot read compose-cat\.wasm beside it \(ENOENT\)$/);
   });
 });
 

@@ -12,13 +12,18 @@ export const TRAP_EXIT = 134;
 export const USAGE_EXIT = 2;
 
 function say(line: string): void {
-  const bytes = new TextEncoder().encode(`wasi-virt: ${line}\n`);
+  write(`wasi-virt: ${line}\n`);
+}
+
+function write(text: string): void {
+  const bytes = new TextEncoder().encode(text);
   let at = 0;
   while (at < bytes.byteLength) {
     try {
       at += writeSync(2, bytes, at);
     } catch (e) {
       if ((e as { code?: string }).code !== 'EAGAIN') return;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
     }
   }
 }
@@ -35,6 +40,11 @@ export function trapFunction(err: unknown): string | undefined {
   return undefined;
 }
 
+function firstLine(err: unknown): string {
+  const m = err instanceof Error ? err.message : String((err as { message?: unknown } | null)?.message ?? err);
+  return m.split('\n')[0] ?? '';
+}
+
 function message(err: unknown): string {
   const m = err instanceof Error ? err.message : String((err as { message?: unknown } | null)?.message ?? err);
   return m.split('\n').map((s) => s.trim()).filter(Boolean).join(' ');
@@ -47,28 +57,22 @@ function isTrap(err: unknown): boolean {
 }
 
 /**
- * Print why the bundle `name` stopped and give the process exit status. The trap line
- * follows `wasi-virt run` for the app's kind: a core module's names the function even for
- * a policy trap and puts a --debug stack before it; a component's drops the engine's
- * "wasm trap: " prefix, names no function for a policy trap, and puts the stack after.
+ * Print why the bundle `name` stopped and give the process exit status, in the words of
+ * `wasi-virt run`: a refusal is `wasi-virt: error: cannot run <name>: ...`; a trap names
+ * the innermost wasm function (not for a policy trap, which the host raised on the
+ * guest's behalf) without the engine's "wasm trap: " prefix, its --debug stack first.
  */
-export function reportFailure(err: unknown, name: string, debug: boolean, kind: 'module' | 'component' = 'module'): number {
+export function reportFailure(err: unknown, name: string, debug: boolean): number {
   const setup = err instanceof FsSetupError || err instanceof WebAssembly.LinkError || err instanceof WebAssembly.CompileError
     || (err instanceof Error && ((err as { userFacing?: unknown }).userFacing === true || err.name === 'UnresolvedImportError'));
-  const stack = debug && err instanceof Error && err.stack ? err.stack : undefined;
+  if (debug && err instanceof Error && err.stack) write(`${err.stack}\n`);
   if (setup || !isTrap(err)) {
-    if (stack) say(stack);
-    say(`cannot run ${name}: ${message(err).replace(/^WebAssembly\.\w+\(\): /, '')}`);
+    say(`error: cannot run ${name}: ${message(err).replace(/^WebAssembly\.\w+\(\): /, '')}`);
     return USAGE_EXIT;
   }
-  const where = trapFunction(err);
-  if (kind === 'module') {
-    if (stack) say(stack);
-    say(`trap: ${message(err)}${where ? ` (in ${where})` : ''}`);
-  } else {
-    if (err instanceof PolicyTrap) say(`trap: ${err.message}`);
-    else say(`trap: ${message(err).replace(/^wasm trap: /, '')}${where ? ` (in ${where})` : ''}`);
-    if (stack) say(stack);
-  }
+  const policy = err instanceof PolicyTrap;
+  const where = policy ? undefined : trapFunction(err);
+  const text = policy ? message(err) : firstLine(err).replace(/^wasm trap: /, '');
+  say(`trap: ${text}${where ? ` (in ${where})` : ''}`);
   return TRAP_EXIT;
 }

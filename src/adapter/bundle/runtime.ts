@@ -186,7 +186,7 @@ export class Bundle {
       const { code } = await this.run(process.argv.slice(2));
       process.exitCode = code;
     } catch (err) {
-      process.exitCode = reportFailure(err, this.manifest.name, this.policy.debug === true, this.manifest.app?.kind);
+      process.exitCode = reportFailure(err, this.manifest.name, this.policy.debug === true);
     }
   }
 
