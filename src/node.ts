@@ -14,3 +14,6 @@ export { loadNetwork } from './adapter/preview2/network-node.js';
 export { WASI, runModule, type WASIOptions } from './wasi.js';
 export { nodePlatform, type NodePlatformOptions } from './adapter/node/platform.js';
 export { FdSink, FdSource } from './adapter/node/stdio.js';
+export { composeBundle } from './compose/bundle.js';
+export { inspectApp, formatReport } from './inspect/report.js';
+export { readComponent } from './inspect/component-binary.js';

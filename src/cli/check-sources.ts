@@ -23,8 +23,9 @@ export function checkAppFile(file: string, cwd = process.cwd()): void {
 }
 
 /**
- * Every `virtualize` source (a `--mount`) exists and can be read; a mount at a preopen
- * root must be a directory. With `runtime`, every `runtime-dir` / `runtime-file` too.
+ * Every `virtualize` source (a `--mount`) exists and can be read; a file may be mounted at
+ * an absolute guest path (the directories above it are synthesized), not at a relative
+ * preopen name. With `runtime`, every `runtime-dir` / `runtime-file` too.
  */
 export function checkMountSources(policy: Policy, options: CheckOptions = {}): void {
   const cwd = options.cwd ?? process.cwd();
@@ -35,7 +36,7 @@ export function checkMountSources(policy: Policy, options: CheckOptions = {}): v
     }
     if ('virtualize' in entry) {
       const host = typeof entry.virtualize === 'string' ? entry.virtualize : entry.virtualize.path;
-      source(cwd, host, `mount "${guest}"`, root ? 'dir' : 'any');
+      source(cwd, host, `mount "${guest}"`, root && (guest === '/' || !guest.startsWith('/')) ? 'dir' : 'any');
     } else if (options.runtime && 'runtime-dir' in entry) {
       const rd = entry['runtime-dir'];
       source(cwd, typeof rd === 'string' ? rd : rd.path, `preopen "${guest}"`, 'dir');

@@ -15,12 +15,15 @@ import { basename } from 'node:path';
 import { PolicyTrap } from '../adapter/host/index.js';
 import { FsSetupError } from '../adapter/host/fs.js';
 import { nodePlatform } from '../adapter/node/platform.js';
+import { messageOf, reportTrap, say, trapFunction, TRAP_EXIT } from '../adapter/node/report.js';
 import { writeAll } from '../adapter/node/stdio.js';
 import { UnresolvedImportError, runModule } from '../adapter/preview1/run.js';
 import type { Policy } from '../policy/types.js';
 import { SnapshotError } from '../virtual-fs/snapshot-format.js';
 import { HostPathError } from '../virtual-fs/host/index.js';
-import { USAGE_EXIT, isUserFacing, oneLine } from './errors.js';
+import { USAGE_EXIT, isUserFacing } from './errors.js';
+
+export { messageOf, reportTrap, say, TRAP_EXIT };
 
 export interface RunRequest {
   /** The .wasm file: a core module or a component. */
@@ -32,8 +35,6 @@ export interface RunRequest {
   debug: boolean;
 }
 
-/** Exit status for a trap: 128 + SIGABRT, as wasmtime's CLI reports one. */
-export const TRAP_EXIT = 134;
 
 const MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
@@ -48,42 +49,10 @@ export function binaryKind(bytes: Uint8Array): BinaryKind {
   return 'unknown';
 }
 
-/** One line to stderr, written synchronously so it lands after everything the guest wrote. */
-export function say(line: string): void {
-  writeAll(2, new TextEncoder().encode(`wasi-virt: ${oneLine(line)}\n`));
-}
-
 /** A bad-input line (the CLI's `wasi-virt: error: ...` form); returns the exit status. */
 function refuse(message: string): number {
   say(`error: ${message}`);
   return USAGE_EXIT;
-}
-
-/** The innermost wasm function of a trap's stack, when the engine recorded one. */
-export function trapFunction(err: unknown): string | undefined {
-  const stack = err instanceof Error ? err.stack ?? '' : '';
-  for (const line of stack.split('\n')) {
-    const named = /^\s*at (\S+) \(wasm:\/\/[^)]*:wasm-function\[(\d+)\]/.exec(line);
-    if (named) return named[1];
-    const bare = /^\s*at wasm:\/\/\S*:wasm-function\[(\d+)\]/.exec(line);
-    if (bare) return `wasm-function[${bare[1]}]`;
-  }
-  return undefined;
-}
-
-function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  return String((err as { message?: unknown } | null)?.message ?? err);
-}
-
-/** Report a trap in one line; returns the exit status. */
-export function reportTrap(err: unknown, debug: boolean): number {
-  const where = trapFunction(err);
-  const message = err instanceof PolicyTrap ? err.message : errorMessage(err);
-  // With --debug the whole stack first, so the one-line summary stays the last line.
-  if (debug && err instanceof Error && err.stack) writeAll(2, new TextEncoder().encode(`${err.stack}\n`));
-  say(`trap: ${message}${where ? ` (in ${where})` : ''}`);
-  return TRAP_EXIT;
 }
 
 export async function runCommand(req: RunRequest): Promise<number> {
@@ -92,7 +61,7 @@ export async function runCommand(req: RunRequest): Promise<number> {
     bytes = new Uint8Array(readFileSync(req.file));
   } catch (err) {
     const code = (err as { code?: string }).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : errorMessage(err);
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : messageOf(err);
     return refuse(`cannot read ${req.file}: ${why}`);
   }
   const kind = binaryKind(bytes);
@@ -109,7 +78,7 @@ export async function runCommand(req: RunRequest): Promise<number> {
   try {
     module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   } catch (err) {
-    return refuse(`${req.file} is malformed: ${errorMessage(err).replace(/^WebAssembly\.compile\(\): /, '')}`);
+    return refuse(`${req.file} is malformed: ${messageOf(err).replace(/^WebAssembly\.compile\(\): /, '')}`);
   }
 
   if (!WebAssembly.Module.exports(module).some((e) => e.name === '_start' && e.kind === 'function')) {
@@ -128,7 +97,7 @@ export async function runCommand(req: RunRequest): Promise<number> {
   } catch (err) {
     if (err instanceof FsSetupError || err instanceof UnresolvedImportError) return refuse(`cannot run ${req.file}: ${err.message}`);
     if (err instanceof WebAssembly.LinkError) {
-      return refuse(`cannot run ${req.file}: ${errorMessage(err).replace(/^WebAssembly\.instantiate\(\): /, '')}`);
+      return refuse(`cannot run ${req.file}: ${messageOf(err).replace(/^WebAssembly\.instantiate\(\): /, '')}`);
     }
     if (err instanceof WebAssembly.RuntimeError || err instanceof PolicyTrap || isGuestTrap(err) || trapFunction(err)) {
       return reportTrap(err, debug);

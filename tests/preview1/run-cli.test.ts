@@ -112,4 +112,11 @@ describe('the bundled example (README first command)', () => {
       'writing /greeting.txt: Read-only file system', '',
     ].join('\n'));
   });
+  it('a single file mounted at an absolute guest path, under a synthesized read-only root', () => {
+    const r = cli(['run', 'examples/hello-virt/build/hello-virt.wasm', '--mount', '/greeting.txt=examples/hello-virt/data/greeting.txt']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('/greeting.txt: Hello from a file inside the guest.\n');
+    expect(r.stdout).toContain('writing /greeting.txt: Read-only file system\n');
+  });
 });
