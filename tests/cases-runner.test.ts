@@ -159,6 +159,24 @@ stdout-contains = ["random="]
     expect(msg).toMatch(/^not-deterministic\.toml \[preview2\] expect\.deterministic: two runs differ on stdout: expected "random=[0-9a-f]{32}\\n" got "random=[0-9a-f]{32}\\n"$/);
   });
 
+  it('composed and `wasi-virt run` cases report the same way', async () => {
+    const text = (how: string) => `component = "args"
+${how}
+args = ["--exit=3"]
+[expect]
+stdout = "argc=1\\n"
+`;
+    for (const abi of ['preview1', 'preview2'] as const) {
+      for (const how of ['compose = true', 'cli = true']) {
+        const lines = (await failure('child.toml', text(how), abi)).split('\n');
+        expect(lines).toEqual([
+          `child.toml [${abi}] expect.exit-code: expected 0 got ${abi === 'preview1' ? 3 : 1} (stdout "argc=2\\nargv[0]=args.wasm\\nargv[1]=--exit=3\\n")`,
+          `child.toml [${abi}] expect.stdout: expected "argc=1\\n" got "argc=2\\nargv[0]=args.wasm\\nargv[1]=--exit=3\\n"`,
+        ]);
+      }
+    }
+  });
+
   it('expect.encapsulation: env left unvirtualized reaches the host', async () => {
     const msg = await failure('leaky.toml', `component = "do-everything"
 [virt-opts]
