@@ -51,13 +51,15 @@ function nodeError<E extends ErrorConstructor>(Kind: E, code: string, message: s
   return err;
 }
 
-/** node's `determineSpecificType`, for messages identical to node:wasi's. */
+/** node's `determineSpecificType`, for messages identical to node:wasi's (Node 20.20). */
 function received(value: unknown): string {
   if (value == null) return `Received ${String(value)}`;
-  if (typeof value === 'function' && value.name) return `Received function ${value.name}`;
+  // Node names any function by its `name`, even an empty or non-string one.
+  if (typeof value === 'function') return `Received function ${String((value as { name?: unknown }).name)}`;
   if (typeof value === 'object') {
-    const name = (value as { constructor?: { name?: string } }).constructor?.name;
-    return `Received ${name ? `an instance of ${name}` : inspect(value, { depth: -1 })}`;
+    const ctor = (value as { constructor?: unknown }).constructor;
+    const named = (typeof ctor === 'function' || (typeof ctor === 'object' && ctor !== null)) && 'name' in ctor;
+    return `Received ${named ? `an instance of ${String((ctor as { name?: unknown }).name)}` : inspect(value, { depth: -1 })}`;
   }
   let shown = inspect(value, { colors: false });
   if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
