@@ -10,6 +10,7 @@
  * deterministic clocks and random, env rules), stdout/stderr as an OutputSink (e.g.
  * CaptureSink), stdin as an InputSource or the input itself, and `trace`.
  */
+import { fstatSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { nodePlatform } from './adapter/node/platform.js';
 import { BufferSource, ExitSignal, VirtualHost, type HostOptions, type InputSource, type OutputSink } from './adapter/host/index.js';
@@ -116,7 +117,8 @@ export class WASI {
     let env: [string, string][] | undefined;
     if (options.env !== undefined) {
       validateObject(options.env, '"options.env" property');
-      env = Object.entries(options.env).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]);
+      // A template literal, as node:wasi builds `${key}=${value}`: a Symbol value throws there too.
+      env = Object.entries(options.env).filter(([, v]) => v !== undefined).map(([k, v]) => [k, `${v as string}`]);
     }
     let preopens: Record<string, string> | undefined;
     if (options.preopens !== undefined) {
@@ -140,6 +142,15 @@ export class WASI {
       returnOnExit = options.returnOnExit;
     }
 
+    // node:wasi (uvwasi_init) refuses an stdio fd that is not open, before any preopen.
+    for (const [name, fd] of Object.entries(fds)) {
+      try {
+        fstatSync(fd);
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'EBADF') throw err;
+        throw nodeError(Error, 'UVWASI_EBADF', `options.${name}: fd ${fd} is not open`);
+      }
+    }
     const platform: Platform = nodePlatform(fds);
     const policy = options.policy ?? nodeWasiPolicy(env ?? []);
     this.host = new VirtualHost({
