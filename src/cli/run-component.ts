@@ -10,44 +10,14 @@ import { basename } from 'node:path';
 import { FsSetupError } from '../adapter/host/fs.js';
 import { ExitSignal, PolicyTrap, VirtualHost } from '../adapter/host/index.js';
 import { nodePlatform } from '../adapter/node/platform.js';
-import { writeAll } from '../adapter/node/stdio.js';
 import { instantiateComponent, NotACommandError, runToCompletion } from '../adapter/preview2/instantiate.js';
-import type { RunRequest } from './run.js';
-
-export const TRAP_EXIT = 134;
-export const USAGE_EXIT = 2;
-
-function say(line: string): void {
-  writeAll(2, new TextEncoder().encode(`wasi-virt: ${line}\n`));
-}
-
-function firstLine(e: unknown): string {
-  const msg = e instanceof Error ? e.message : String((e as { message?: unknown } | null)?.message ?? e);
-  return msg.split('\n')[0] ?? msg;
-}
-
-/** The innermost wasm function of a trap's stack, when the engine recorded one. */
-function trapFunction(err: unknown): string | undefined {
-  const stack = err instanceof Error ? err.stack ?? '' : '';
-  for (const line of stack.split('\n')) {
-    const named = /^\s*at (\S+) \(wasm:\/\/[^)]*:wasm-function\[(\d+)\]/.exec(line);
-    if (named) return named[1];
-  }
-  return undefined;
-}
+import { USAGE_EXIT } from './errors.js';
+import { messageOf, reportTrap, say, type RunRequest } from './run.js';
 
 /** One line naming the trap, after everything the guest wrote; the exit status. */
-function reportTrap(host: VirtualHost, e: unknown, debug: boolean): number {
+function reportComponentTrap(host: VirtualHost, e: unknown, debug: boolean): number {
   host.flush();
-  if (e instanceof PolicyTrap) {
-    // Raised by the host on the guest's behalf: where in the guest says nothing more.
-    say(`trap: ${e.message}`);
-  } else {
-    const where = trapFunction(e);
-    say(`trap: ${firstLine(e).replace(/^wasm trap: /, '')}${where ? ` (in ${where})` : ''}`);
-  }
-  if (debug && e instanceof Error && e.stack) say(e.stack);
-  return TRAP_EXIT;
+  return reportTrap(e, debug);
 }
 
 export async function runComponentCommand(req: RunRequest, bytes: Uint8Array): Promise<number> {
@@ -63,7 +33,7 @@ export async function runComponentCommand(req: RunRequest, bytes: Uint8Array): P
   } catch (e) {
     // Building the guest's world failed (a mount or preopen that cannot be set up):
     // nothing of the guest has run yet, so this is bad input, not a trap.
-    say(`cannot run ${req.file}: ${e instanceof FsSetupError ? e.message : firstLine(e)}`);
+    say(`error: cannot run ${req.file}: ${e instanceof FsSetupError ? e.message : messageOf(e)}`);
     return USAGE_EXIT;
   }
   try {
@@ -74,18 +44,18 @@ export async function runComponentCommand(req: RunRequest, bytes: Uint8Array): P
       // Guest code can run while instantiating (a start function): its traps and exits
       // are the guest's; anything else means the component cannot be linked here.
       if (e instanceof ExitSignal) return e.code;
-      if (e instanceof WebAssembly.RuntimeError || e instanceof PolicyTrap) return reportTrap(host, e, debug);
-      say(`cannot run ${req.file}: ${firstLine(e)}`);
+      if (e instanceof WebAssembly.RuntimeError || e instanceof PolicyTrap) return reportComponentTrap(host, e, debug);
+      say(`error: cannot run ${req.file}: ${messageOf(e)}`);
       return USAGE_EXIT;
     }
     try {
       return runToCompletion(exports);
     } catch (e) {
       if (e instanceof NotACommandError) {
-        say(`cannot run ${req.file}: ${e.message}`);
+        say(`error: cannot run ${req.file}: ${e.message}`);
         return USAGE_EXIT;
       }
-      return reportTrap(host, e, debug);
+      return reportComponentTrap(host, e, debug);
     }
   } finally {
     host.dispose();

@@ -61,15 +61,22 @@ export function trapFunction(err: unknown): string | undefined {
   return undefined;
 }
 
-function errorMessage(err: unknown): string {
+export function messageOf(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String((err as { message?: unknown } | null)?.message ?? err);
 }
 
+/** The first line of a trap's message, without the engine's `wasm trap: ` prefix. */
+function trapMessage(err: unknown): string {
+  const first = messageOf(err).split('\n')[0] ?? '';
+  return first.replace(/^wasm trap: /, '');
+}
+
 /** Report a trap in one line; returns the exit status. */
 export function reportTrap(err: unknown, debug: boolean): number {
-  const where = trapFunction(err);
-  const message = err instanceof PolicyTrap ? err.message : errorMessage(err);
+  // A PolicyTrap is raised by the host on the guest's behalf: where in the guest says nothing more.
+  const where = err instanceof PolicyTrap ? undefined : trapFunction(err);
+  const message = err instanceof PolicyTrap ? err.message : trapMessage(err);
   // With --debug the whole stack first, so the one-line summary stays the last line.
   if (debug && err instanceof Error && err.stack) writeAll(2, new TextEncoder().encode(`${err.stack}\n`));
   say(`trap: ${message}${where ? ` (in ${where})` : ''}`);
@@ -82,7 +89,7 @@ export async function runCommand(req: RunRequest): Promise<number> {
     bytes = new Uint8Array(readFileSync(req.file));
   } catch (err) {
     const code = (err as { code?: string }).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : errorMessage(err);
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : messageOf(err);
     return refuse(`cannot read ${req.file}: ${why}`);
   }
   let app: AppBinary;
@@ -103,7 +110,7 @@ export async function runCommand(req: RunRequest): Promise<number> {
   try {
     module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
   } catch (err) {
-    return refuse(`${req.file} is malformed: ${errorMessage(err).replace(/^WebAssembly\.compile\(\): /, '')}`);
+    return refuse(`${req.file} is malformed: ${messageOf(err).replace(/^WebAssembly\.compile\(\): /, '')}`);
   }
 
   if (!WebAssembly.Module.exports(module).some((e) => e.name === '_start' && e.kind === 'function')) {
@@ -122,7 +129,7 @@ export async function runCommand(req: RunRequest): Promise<number> {
   } catch (err) {
     if (err instanceof FsSetupError || err instanceof UnresolvedImportError) return refuse(`cannot run ${req.file}: ${err.message}`);
     if (err instanceof WebAssembly.LinkError) {
-      return refuse(`cannot run ${req.file}: ${errorMessage(err).replace(/^WebAssembly\.instantiate\(\): /, '')}`);
+      return refuse(`cannot run ${req.file}: ${messageOf(err).replace(/^WebAssembly\.instantiate\(\): /, '')}`);
     }
     if (err instanceof WebAssembly.RuntimeError || err instanceof PolicyTrap || isGuestTrap(err) || trapFunction(err)) {
       return reportTrap(err, debug);

@@ -80,13 +80,13 @@ describe('runComponentCommand', () => {
   it('refuses a component it cannot run in one line, exit 2', () => {
     const r = runCli('broken');
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^wasi-virt: cannot run \S+broken\.wasm: not a runnable component: [^\n]+\n$/);
+    expect(r.stderr).toMatch(/^wasi-virt: error: cannot run \S+broken\.wasm: not a runnable component: [^\n]+\n$/);
   });
 
   it('refuses a preopen that cannot be set up in one line, exit 2', () => {
     const r = runCli('hello', [], { fs: { 'host-preopens': false, preopens: { '/': { 'runtime-dir': join(dir, 'missing') } } } });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^wasi-virt: cannot run \S+hello\.wasm: host directory "\S+missing" does not exist\n$/);
+    expect(r.stderr).toMatch(/^wasi-virt: error: cannot run \S+hello\.wasm: host directory "\S+missing" does not exist\n$/);
   });
 
   it('traces host calls to stderr with --debug', () => {

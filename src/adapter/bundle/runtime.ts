@@ -1,0 +1,276 @@
+/**
+ * The runtime behind a composed bundle (`out/<name>.js`). Compose copies this file and
+ * what it imports into `out/wasi-virt/`, writes the manifest into the entry module, and
+ * the entry hands both to `openBundle`. Everything is found relative to the entry, so a
+ * bundle directory can be moved, copied or deployed as it is.
+ *
+ * Snapshots are one binary file read on first use (one read, no parsing: each snapshot is
+ * a view of it), never an inlined base64 string: a 100 MiB mount stays 100 MiB on disk,
+ * costs one read of ~tens of ms, and is never decoded into a second copy.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { ExitSignal } from '../host/exit.js';
+import { VirtualHost, type HostOptions, type InputSource, type OutputSink } from '../host/index.js';
+import { BufferSource } from '../host/stdio.js';
+import type { Platform } from '../host/platform.js';
+import type { Preview1 } from '../preview1/index.js';
+import type { ImportObject } from '../preview2/index.js';
+import type { NetworkProvider } from '../preview2/network-types.js';
+import { readSnapshotHeader } from '../../virtual-fs/snapshot.js';
+import type { DirHandle } from '../../virtual-fs/handle.js';
+import type { Policy } from '../../policy/types.js';
+import type * as Preview1Face from './preview1-face.js';
+import type * as Preview2Face from './preview2-face.js';
+import type { LoadedComponent } from './preview2-face.js';
+import { BUNDLE_FORMAT, type BundleManifest } from './manifest.js';
+import { virtualizeEntries } from './mounts.js';
+import { bundlePlatform } from './platform.js';
+import { reportFailure } from './report.js';
+
+/** What the caller of a bundle may set; the policy itself is fixed at compose time. */
+export interface BundleOptions {
+  /** The guest's arguments after its program name (appended to the policy's args, if it fixes some). */
+  args?: string[];
+  /** Guest stdin: a source, or the input itself. Default the process's fd 0 (when the policy allows stdin). */
+  stdin?: InputSource | string | Uint8Array;
+  /** Where guest stdout goes (e.g. a CaptureSink). Default the process's fd 1. */
+  stdout?: OutputSink;
+  stderr?: OutputSink;
+  /** Host variables the policy's env rule filters. Default process.env. */
+  env?: Record<string, string | undefined>;
+  /** Embedder preopens (guest path to host directory); need `fs.host-preopens` in the policy. */
+  preopens?: Record<string, string | DirHandle>;
+  /** Trace every WASI call: true for stderr, or a function receiving each line. Default the policy's `debug`. */
+  trace?: boolean | ((line: string) => void);
+  /** Replace the Node platform (host directories, stdio, environment). */
+  platform?: Platform;
+}
+
+export interface Preview2ImportOptions extends BundleOptions {
+  /** An existing host to serve (see createHost); by default a new one. */
+  host?: VirtualHost;
+  /** sockets / http implementation (see loadNetwork). Without one they fail as if unsupported. */
+  network?: NetworkProvider;
+}
+
+export interface Preview1ImportOptions extends BundleOptions {
+  host?: VirtualHost;
+  /** `wasi_unstable` instead of `wasi_snapshot_preview1`. */
+  version?: 'preview1' | 'unstable';
+}
+
+export interface RunOptions extends BundleOptions {
+  /** For components: the sockets / http implementation; default preview2-shim's, when needed. */
+  network?: NetworkProvider;
+}
+
+/** The preview1 face of a host, for a core module instantiated elsewhere. */
+export interface Preview1Binding extends Preview1 {
+  readonly host: VirtualHost;
+  /** Flush output and close host directories. */
+  dispose(): void;
+}
+
+/**
+ * The ABI faces a bundle was written with: a core module's bundle carries (and loads)
+ * only preview1, a component's only preview2, an adapter both. Each costs tens of ms
+ * of module loading at start-up, so a bundle pays only for its own.
+ */
+export interface Faces {
+  preview1?: typeof Preview1Face;
+  preview2?: typeof Preview2Face;
+}
+
+/** A bundle that is damaged or incomplete (a file removed or replaced after compose). */
+export class BundleError extends Error {
+  readonly userFacing = true;
+  override name = 'BundleError';
+}
+
+export class Bundle {
+  readonly policy: Policy;
+  /** Every snapshot by the policy path of its mount, read from disk on first access. */
+  readonly snapshots: Readonly<Record<string, Uint8Array>>;
+  private snapshotFile: Uint8Array | undefined;
+  private module: Promise<WebAssembly.Module> | undefined;
+  private component: Promise<LoadedComponent> | undefined;
+
+  constructor(readonly base: URL, readonly manifest: BundleManifest, private readonly faces: Faces = {}) {
+    if (manifest.format !== BUNDLE_FORMAT) {
+      throw new BundleError(`${manifest.name}: bundle format ${manifest.format} is not the one this runtime reads (${BUNDLE_FORMAT})`);
+    }
+    this.policy = deepFreeze(manifest.policy);
+    const snapshots: Record<string, Uint8Array> = {};
+    for (const e of manifest.snapshots?.entries ?? []) {
+      Object.defineProperty(snapshots, e.key, { enumerable: true, get: () => this.snapshot(e.key) });
+    }
+    this.snapshots = Object.freeze(snapshots);
+  }
+
+  /** A virtual host for this policy, with the bundle's snapshots. */
+  createHost(options: BundleOptions = {}): VirtualHost {
+    return new VirtualHost(this.hostOptions(options));
+  }
+
+  private hostOptions(options: BundleOptions): HostOptions {
+    const debug = this.policy.debug === true;
+    const args = (options.args ?? []).map(String);
+    const policy: Policy = { ...this.policy, args: [...(this.policy.args ?? [this.manifest.program]), ...args] };
+    const { stdin, stdout, stderr, env, preopens } = options;
+    const hostOptions: HostOptions = {
+      policy,
+      platform: options.platform ?? bundlePlatform(),
+      snapshots: this.allSnapshots(),
+      trace: options.trace ?? debug,
+    };
+    if (stdout) hostOptions.stdout = stdout;
+    if (stderr) hostOptions.stderr = stderr;
+    if (env) hostOptions.env = env;
+    if (preopens) hostOptions.preopens = preopens;
+    if (stdin !== undefined) hostOptions.stdin = typeof stdin === 'string' || stdin instanceof Uint8Array ? new BufferSource(stdin) : stdin;
+    return hostOptions;
+  }
+
+  /**
+   * The preview1 face for a core module you instantiate yourself: pass `.imports` to
+   * WebAssembly.instantiate, then `.start(instance)` (returns the exit code) or
+   * `.initialize(instance)`, and `.dispose()` when done.
+   */
+  preview1Imports(options: Preview1ImportOptions = {}): Preview1Binding {
+    const face = this.face('preview1');
+    const host = options.host ?? this.createHost(options);
+    const p1 = face.createPreview1(host, { version: options.version ?? 'preview1' });
+    return Object.assign(p1, { host, dispose: () => host.dispose() });
+  }
+
+  /** A jco import object (instantiation mode, `instantiate(getCoreModule, imports)`) over this policy. */
+  preview2Imports(options: Preview2ImportOptions = {}): ImportObject {
+    const face = this.face('preview2');
+    return face.createPreview2(options.host ?? this.createHost(options), { network: options.network });
+  }
+
+  /** preview2-shim's Node sockets / http, for preview2Imports({ network }). */
+  loadNetwork(want: { sockets?: boolean; http?: boolean } = { sockets: true, http: true }): Promise<NetworkProvider> {
+    return this.face('preview2').loadNetwork({ sockets: want.sockets ?? false, http: want.http ?? false });
+  }
+
+  /**
+   * Run the bundled app to completion: `{ code }` is its exit code. A trap (or a policy
+   * trap) rejects. `args` are the guest's argv after its program name.
+   */
+  async run(args: string[] = [], options: RunOptions = {}): Promise<{ code: number }> {
+    const app = this.manifest.app;
+    if (!app) throw new BundleError(`${this.manifest.name} is an adapter without an app; use createHost, preview1Imports or preview2Imports`);
+    const withArgs = { ...options, args };
+    if (app.kind === 'module') {
+      const face = this.face('preview1');
+      this.module ??= this.compile(app.file);
+      return face.runModule(await this.module, this.hostOptions(withArgs));
+    }
+    const face = this.face('preview2');
+    this.component ??= face.loadComponent(this.base, app);
+    const loaded = await this.component;
+    const host = this.createHost(withArgs);
+    try {
+      const exports = await face.instantiate(loaded, app, host, options.network);
+      return { code: face.runToCompletion(exports) };
+    } finally {
+      host.dispose();
+    }
+  }
+
+  /** `node out/<name>.js [args]`: run with the process's arguments and set its exit status. */
+  async main(): Promise<void> {
+    try {
+      const { code } = await this.run(process.argv.slice(2));
+      process.exitCode = code;
+    } catch (err) {
+      process.exitCode = reportFailure(err, this.manifest.name, this.policy.debug === true);
+    }
+  }
+
+  private face<K extends keyof Faces>(name: K): NonNullable<Faces[K]> {
+    const f = this.faces[name];
+    if (!f) throw new BundleError(`${this.manifest.name} was composed without the ${name} face (it serves a ${name === 'preview1' ? 'component' : 'core module'}); compose without the app for an adapter with both`);
+    return f as NonNullable<Faces[K]>;
+  }
+
+  private compile(file: string): Promise<WebAssembly.Module> {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(new URL(file, this.base));
+    } catch (e) {
+      throw new BundleError(`cannot read ${file} beside it (${(e as { code?: string }).code ?? e})`);
+    }
+    return WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  }
+
+  private allSnapshots(): Record<string, Uint8Array> {
+    const out: Record<string, Uint8Array> = {};
+    for (const e of this.manifest.snapshots?.entries ?? []) out[e.key] = this.snapshot(e.key);
+    for (const { key } of virtualizeEntries(this.policy)) {
+      if (!out[key]) throw new BundleError(`the bundle holds no snapshot for mount "${key}"; compose it again`);
+    }
+    return out;
+  }
+
+  private snapshot(key: string): Uint8Array {
+    const s = this.manifest.snapshots!;
+    const e = s.entries.find((x) => x.key === key)!;
+    if (!this.snapshotFile) {
+      try {
+        this.snapshotFile = readFileSync(new URL(s.file, this.base));
+      } catch (err) {
+        throw new BundleError(`cannot read its snapshots (${s.file}: ${(err as { code?: string }).code ?? err})`);
+      }
+    }
+    const file = this.snapshotFile;
+    if (e.offset + e.length > file.byteLength) throw new BundleError(`${s.file} is truncated`);
+    const bytes = file.subarray(e.offset, e.offset + e.length);
+    // The header check is O(1); it catches a snapshot file from another compose.
+    let hash: string;
+    try {
+      hash = readSnapshotHeader(bytes).hash;
+    } catch (err) {
+      throw new BundleError(`snapshot of "${key}" in ${s.file} is damaged (${(err as Error).message})`);
+    }
+    if (hash !== e.hash) throw new BundleError(`${s.file} does not belong to this bundle (snapshot of "${key}" has another hash)`);
+    return bytes;
+  }
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v as object)) deepFreeze(x);
+  }
+  return v;
+}
+
+/** Whether the module at `url` is the script Node was started with (`node out/x.js`). */
+export function isMainModule(url: string): boolean {
+  const script = process.argv[1];
+  if (!script) return false;
+  try {
+    const self = realpathSync(fileURLToPath(url));
+    for (const candidate of [script, `${script}.js`, `${script}.mjs`]) {
+      try {
+        if (realpathSync(candidate) === self) return true;
+      } catch {
+        // not this spelling
+      }
+    }
+  } catch {
+    return false;
+  }
+  return false;
+}
+
+export function openBundle(entryUrl: string, manifest: BundleManifest, faces: Faces = {}): Bundle {
+  return new Bundle(new URL('.', entryUrl), manifest, faces);
+}
+
+export { ExitSignal };
+export { CaptureSink, BufferSource } from '../host/stdio.js';
+export { PolicyTrap } from '../host/exit.js';

@@ -1,0 +1,74 @@
+/**
+ * The entry module of a bundle (`out/<name>.js`) and its type declarations. The manifest
+ * is written into the module as a literal, so loading a bundle reads no extra file;
+ * snapshots stay in their binary file until first used.
+ */
+import type { BundleManifest } from '../adapter/bundle/manifest.js';
+import { FACE_ENTRIES, RUNTIME_ENTRY, type Face } from './runtime-files.js';
+
+/** Where the runtime goes inside out/. */
+export const RUNTIME_DIR = 'wasi-virt';
+
+/** The faces a bundle carries: its app's, or both for an adapter. */
+export function facesOf(app: BundleManifest['app']): Face[] {
+  if (!app) return ['preview1', 'preview2'];
+  return app.kind === 'module' ? ['preview1'] : ['preview2'];
+}
+
+export function entryModule(manifest: BundleManifest): string {
+  const runtime = `./${RUNTIME_DIR}/${RUNTIME_ENTRY}`;
+  const app = manifest.app;
+  const faces = facesOf(app);
+  const p1 = faces.includes('preview1');
+  const p2 = faces.includes('preview2');
+  const lines = [
+    `// ${manifest.name}.js, written by wasi-virt ${manifest.wasiVirt} (docs/compose.md).`,
+    app
+      ? `// \`node ${manifest.name}.js [args]\` runs ${manifest.program} under the policy below; \`import { run } from './${manifest.name}.js'\` runs it from other code.`
+      : '// The virtual adapter: the policy below, its snapshots, and hosts / import objects built from them.',
+    `import { openBundle, isMainModule } from '${runtime}';`,
+    ...faces.map((f) => `import * as ${f} from './${RUNTIME_DIR}/${FACE_ENTRIES[f]}';`),
+    '',
+    `const bundle = openBundle(import.meta.url, ${JSON.stringify(manifest, null, 2)}, { ${faces.join(', ')} });`,
+    '',
+    'export const policy = bundle.policy;',
+    'export const snapshots = bundle.snapshots;',
+    'export const createHost = (options) => bundle.createHost(options);',
+    ...(p1 ? ['export const preview1Imports = (options) => bundle.preview1Imports(options);'] : []),
+    ...(p2 ? [
+      'export const preview2Imports = (options) => bundle.preview2Imports(options);',
+      'export const loadNetwork = (want) => bundle.loadNetwork(want);',
+    ] : []),
+    ...(app ? ['export const run = (args, options) => bundle.run(args, options);'] : []),
+    `export { ExitSignal, PolicyTrap, CaptureSink, BufferSource } from '${runtime}';`,
+    'export default bundle;',
+    ...(app ? ['', '// Only as the program node was started with, never when imported.', 'if (isMainModule(import.meta.url)) bundle.main();'] : []),
+    '',
+  ];
+  return lines.join('\n');
+}
+
+export function entryTypes(manifest: BundleManifest): string {
+  const runtime = `./${RUNTIME_DIR}/${RUNTIME_ENTRY}`;
+  return [
+    `// Types of ${manifest.name}.js (wasi-virt ${manifest.wasiVirt}).`,
+    `import type { Bundle, BundleOptions, RunOptions, Preview1ImportOptions, Preview1Binding, Preview2ImportOptions } from '${runtime}';`,
+    `import type { Policy } from './${RUNTIME_DIR}/policy/types.js';`,
+    `import type { VirtualHost } from './${RUNTIME_DIR}/adapter/host/index.js';`,
+    `import type { ImportObject, NetworkProvider } from './${RUNTIME_DIR}/adapter/preview2/index.js';`,
+    '',
+    'export declare const policy: Readonly<Policy>;',
+    'export declare const snapshots: Readonly<Record<string, Uint8Array>>;',
+    'export declare function createHost(options?: BundleOptions): VirtualHost;',
+    ...(facesOf(manifest.app).includes('preview1') ? ['export declare function preview1Imports(options?: Preview1ImportOptions): Preview1Binding;'] : []),
+    ...(facesOf(manifest.app).includes('preview2') ? [
+      'export declare function preview2Imports(options?: Preview2ImportOptions): ImportObject;',
+      'export declare function loadNetwork(want?: { sockets?: boolean; http?: boolean }): Promise<NetworkProvider>;',
+    ] : []),
+    ...(manifest.app ? ['export declare function run(args?: string[], options?: RunOptions): Promise<{ code: number }>;'] : []),
+    `export { ExitSignal, PolicyTrap, CaptureSink, BufferSource } from '${runtime}';`,
+    'declare const bundle: Bundle;',
+    'export default bundle;',
+    '',
+  ].join('\n');
+}
