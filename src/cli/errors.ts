@@ -18,11 +18,9 @@ export function isUserFacing(e: unknown): e is Error {
 }
 
 /** Exit status for every user-facing failure (bad flags, files, paths). */
-export const USAGE_EXIT = 2;
+export { USAGE_EXIT } from '../adapter/node/report.js';
 /** Exit status for a failure of wasi-virt itself (sysexits' EX_SOFTWARE). */
 export const INTERNAL_EXIT = 70;
 
 /** Collapse a message to one line: yargs and some Node errors span several. */
-export function oneLine(message: string): string {
-  return message.split('\n').map((s) => s.trim()).filter(Boolean).join(' ');
-}
+export { oneLine } from '../adapter/node/report.js';

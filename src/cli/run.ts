@@ -17,13 +17,16 @@ import { basename } from 'node:path';
 import { PolicyTrap } from '../adapter/host/index.js';
 import { FsSetupError } from '../adapter/host/fs.js';
 import { nodePlatform } from '../adapter/node/platform.js';
+import { messageOf, reportTrap, say, trapFunction, TRAP_EXIT } from '../adapter/node/report.js';
 import { writeAll } from '../adapter/node/stdio.js';
 import { UnresolvedImportError, runModule } from '../adapter/preview1/run.js';
 import type { Policy } from '../policy/types.js';
 import { SnapshotError } from '../virtual-fs/snapshot-format.js';
 import { HostPathError } from '../virtual-fs/host/index.js';
 import { appBinary, type AppBinary } from '../util/app.js';
-import { USAGE_EXIT, isUserFacing, oneLine } from './errors.js';
+import { USAGE_EXIT, isUserFacing } from './errors.js';
+
+export { messageOf, reportTrap, say, TRAP_EXIT };
 
 export interface RunRequest {
   /** The .wasm file: a core module or a component. */
@@ -35,52 +38,10 @@ export interface RunRequest {
   debug: boolean;
 }
 
-/** Exit status for a trap: 128 + SIGABRT, as wasmtime's CLI reports one. */
-export const TRAP_EXIT = 134;
-
-/** One line to stderr, written synchronously so it lands after everything the guest wrote. */
-export function say(line: string): void {
-  writeAll(2, new TextEncoder().encode(`wasi-virt: ${oneLine(line)}\n`));
-}
-
 /** A bad-input line (the CLI's `wasi-virt: error: ...` form); returns the exit status. */
 function refuse(message: string): number {
   say(`error: ${message}`);
   return USAGE_EXIT;
-}
-
-/** The innermost wasm function of a trap's stack, when the engine recorded one. */
-export function trapFunction(err: unknown): string | undefined {
-  const stack = err instanceof Error ? err.stack ?? '' : '';
-  for (const line of stack.split('\n')) {
-    const named = /^\s*at (\S+) \(wasm:\/\/[^)]*:wasm-function\[(\d+)\]/.exec(line);
-    if (named) return named[1];
-    const bare = /^\s*at wasm:\/\/\S*:wasm-function\[(\d+)\]/.exec(line);
-    if (bare) return `wasm-function[${bare[1]}]`;
-  }
-  return undefined;
-}
-
-export function messageOf(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  return String((err as { message?: unknown } | null)?.message ?? err);
-}
-
-/** The first line of a trap's message, without the engine's `wasm trap: ` prefix. */
-function trapMessage(err: unknown): string {
-  const first = messageOf(err).split('\n')[0] ?? '';
-  return first.replace(/^wasm trap: /, '');
-}
-
-/** Report a trap in one line; returns the exit status. */
-export function reportTrap(err: unknown, debug: boolean): number {
-  // A PolicyTrap is raised by the host on the guest's behalf: where in the guest says nothing more.
-  const where = err instanceof PolicyTrap ? undefined : trapFunction(err);
-  const message = err instanceof PolicyTrap ? err.message : trapMessage(err);
-  // With --debug the whole stack first, so the one-line summary stays the last line.
-  if (debug && err instanceof Error && err.stack) writeAll(2, new TextEncoder().encode(`${err.stack}\n`));
-  say(`trap: ${message}${where ? ` (in ${where})` : ''}`);
-  return TRAP_EXIT;
 }
 
 export async function runCommand(req: RunRequest): Promise<number> {

@@ -6,13 +6,12 @@
  * modules are compiled.
  */
 import { readFileSync } from 'node:fs';
-import { ExitSignal } from '../host/exit.js';
 import type { VirtualHost } from '../host/index.js';
 import { createPreview2, type ImportObject } from '../preview2/index.js';
 import type { NetworkProvider } from '../preview2/network-types.js';
 import type { ComponentApp } from './manifest.js';
 
-export type ComponentExports = Record<string, unknown>;
+import type { ComponentExports } from '../preview2/run-exports.js';
 
 export interface LoadedComponent {
   instantiate(imports: ImportObject): ComponentExports;
@@ -80,23 +79,4 @@ export async function instantiate(loaded: LoadedComponent, app: ComponentApp, ho
   return loaded.instantiate(createPreview2(host, { network: net }));
 }
 
-/** `run` of the component's wasi:cli/run export, as an exit code (0 ok, 1 err, or the exit call's code). */
-export function runToCompletion(exports: ComponentExports): number {
-  const candidates = [exports['run'], ...Object.entries(exports).filter(([k]) => k.startsWith('wasi:cli/run@')).map(([, v]) => v)];
-  const run = candidates.map((c) => (c as { run?: unknown } | undefined)?.run).find((r) => typeof r === 'function') as (() => void) | undefined;
-  if (!run) throw new NotACommandError('the component does not export wasi:cli/run (it is not a command)');
-  try {
-    run();
-    return 0;
-  } catch (e) {
-    if (e instanceof ExitSignal) return e.code;
-    // `run` returned err: jco throws its ComponentError (one class per generated module).
-    if (e instanceof Error && e.constructor.name === 'ComponentError' && Object.hasOwn(e, 'payload')) return 1;
-    throw e;
-  }
-}
-
-export class NotACommandError extends Error {
-  readonly userFacing = true;
-  override name = 'NotACommandError';
-}
+export { NotACommandError, runToCompletion } from '../preview2/run-exports.js';

@@ -26,7 +26,7 @@ import type { LoadedComponent } from './preview2-face.js';
 import { BUNDLE_FORMAT, type BundleManifest } from './manifest.js';
 import { virtualizeEntries } from './mounts.js';
 import { bundlePlatform } from './platform.js';
-import { reportFailure } from './report.js';
+import { reportFailure } from '../node/report.js';
 
 /** What the caller of a bundle may set; the policy itself is fixed at compose time. */
 export interface BundleOptions {

@@ -6,7 +6,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ExitSignal } from '../host/exit.js';
 import { VirtualHost, type HostOptions } from '../host/index.js';
 import { createPreview2, type ImportObject } from './index.js';
 import { loadNetwork } from './network-node.js';
@@ -14,7 +13,9 @@ import type { NetworkProvider } from './network-types.js';
 import { ComponentLoadError, transpileComponent, type TranspiledComponent } from './transpile.js';
 
 /** What jco's `instantiate` returns: the component's exports by name. */
-export type ComponentExports = Record<string, unknown>;
+import { runToCompletion, type ComponentExports } from './run-exports.js';
+
+export { NotACommandError, runExport, runToCompletion, type ComponentExports } from './run-exports.js';
 
 export interface LoadedComponent {
   transpiled: TranspiledComponent;
@@ -100,25 +101,6 @@ async function networkFor(imports: string[], host: VirtualHost): Promise<Network
   return loadNetwork({ sockets, http });
 }
 
-/** The `run` function of a command component's `wasi:cli/run` export. */
-export function runExport(exports: ComponentExports): () => void {
-  const candidates = [exports['run'], ...Object.entries(exports).filter(([k]) => k.startsWith('wasi:cli/run@')).map(([, v]) => v)];
-  for (const c of candidates) {
-    const run = (c as { run?: unknown } | undefined)?.run;
-    if (typeof run === 'function') return run as () => void;
-  }
-  throw new NotACommandError('the component does not export wasi:cli/run (it is not a command)');
-}
-
-export class NotACommandError extends Error {
-  override name = 'NotACommandError';
-}
-
-/** `run` returned `err` (jco throws its own ComponentError, one class per generated module). */
-function isRunError(e: unknown): boolean {
-  return e instanceof Error && e.constructor.name === 'ComponentError' && Object.hasOwn(e, 'payload');
-}
-
 export interface RunComponentOptions extends HostOptions, InstantiateOptions {}
 
 /**
@@ -136,15 +118,3 @@ export async function runComponent(bytes: Uint8Array, options: RunComponentOptio
   }
 }
 
-/** Call `run` and map how it ended to an exit code; traps propagate. */
-export function runToCompletion(exports: ComponentExports): number {
-  const run = runExport(exports);
-  try {
-    run();
-    return 0;
-  } catch (e) {
-    if (e instanceof ExitSignal) return e.code;
-    if (isRunError(e)) return 1;
-    throw e;
-  }
-}
