@@ -1,8 +1,9 @@
 /**
- * node:wasi's demo.wat, from its text: `wasi-virt run` compiles WAT input with wabt before
- * running it (by extension, or by content when the file is text rather than a binary), and
+ * node:wasi's demo.wat, from its text: `wasi-virt run` and compose compile WAT input with
+ * wabt first (by extension, or by content when the file is text rather than a binary), and
  * the node-wasi example's script gives the same output under node:wasi and under ours.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +45,22 @@ describe('wasi-virt run on .wat text', () => {
     const r = wasiVirt(['run', 'lib.wat'], { cwd: TMP });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('wasi-virt: error: lib.wat is not a command: it exports no _start function (a library or reactor cannot be run)\n');
+  });
+});
+
+describe('compose on .wat text (the same helper as run)', () => {
+  it('bundles demo.wat; the bundle prints the greeting', () => {
+    const out = join(TMP, 'bundle');
+    const r = wasiVirt([join(EXAMPLE, 'demo.wat'), '--allow-stdio', '-o', out]);
+    expect(r.status).toBe(0);
+    const bundle = spawnSync(process.execPath, [join(out, 'demo.js')], { encoding: 'utf8', timeout: 60_000 });
+    expect({ status: bundle.status, stdout: bundle.stdout, stderr: bundle.stderr }).toEqual({ status: 0, stdout: GREETING, stderr: '' });
+  });
+
+  it('a malformed .wat: the same one line and exit 2 as run', () => {
+    writeFileSync(join(TMP, 'bad-name.wat'), '(module\n  (func (export "_start") (i32.add)))\n');
+    const r = wasiVirt(['bad-name.wat', '-o', join(TMP, 'never')], { cwd: TMP });
+    expect(r).toEqual({ status: 2, stdout: '', stderr: 'wasi-virt: error: bad-name.wat:2:28: error: type mismatch in i32.add, expected [i32, i32] but got []\n' });
   });
 });
 
