@@ -17,7 +17,7 @@ import { WASI } from '../../src/wasi.js';
 import { EXPECTED_FAILURES } from '../conformance/expected-failures.js';
 import { compileWat, wat } from '../helpers/guests.js';
 import { cStrings } from '../preview1/p1-helpers.js';
-import { NAMESPACE, ROOT, VERSIONS, ensureBuilt, guest, nodeScript, tempDir, type Version } from './helpers.js';
+import { NAMESPACE, ROOT, SHOW, VERSIONS, ensureBuilt, guest, nodeScript, tempDir, type Version } from './helpers.js';
 
 type Wasi = NodeWASI | WASI;
 type WasiClass = new (options: never) => Wasi;
@@ -537,6 +537,25 @@ describe('where we differ on purpose (docs/node-wasi.md)', () => {
       expect([out.text(), err.text()]).toEqual(['out\ntyped', 'err\n']);
     }
     expect(bothConstruct({ version: 'preview1', stdout: new CaptureSink() })[1]).toMatch(/options\.stdout/);
+  });
+
+  it('preopen fd order: node:wasi follows the object; we put absolute names first (then relative, each in order)', async () => {
+    const a = subdir('order-a');
+    const b = subdir('order-b');
+    const names = async (K: WasiClass) => {
+      const fd = openSync(join(subdir('order-out'), 'stdout'), 'w+');
+      try {
+        const w = new K({ version: 'preview1', preopens: { '.': a, '/x': b, rel: a, '/a': b }, stdout: fd } as never);
+        const { instance } = await WebAssembly.instantiate((await compileWat(SHOW)) as Uint8Array<ArrayBuffer>, w.getImportObject() as WebAssembly.Imports);
+        w.start(instance);
+        const buf = Buffer.alloc(1024);
+        return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8').split('\n').filter(Boolean);
+      } finally {
+        closeSync(fd);
+      }
+    };
+    expect(await names(NODE)).toEqual(['preopen .', 'preopen /x', 'preopen rel', 'preopen /a']);
+    expect(await names(OURS)).toEqual(['preopen /x', 'preopen /a', 'preopen .', 'preopen rel']);
   });
 
   it('a preopen whose host directory is missing: both refuse at construction; ours names the path', () => {
