@@ -11,6 +11,7 @@ import { ROOT, ensureBuilt, tempDir } from './helpers.js';
 
 const DOC = readFileSync(join(ROOT, 'docs', 'coming-from.md'), 'utf8');
 const blocks = [...DOC.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
+const dir = tempDir('coming-from');
 
 beforeAll(() => ensureBuilt());
 
@@ -22,7 +23,6 @@ describe('docs/coming-from.md', () => {
   it('the policy example runs and prints what its last comment says', () => {
     const example = blocks.find((b) => b.includes('policy: {'))!;
     expect(example).toBeDefined();
-    const dir = tempDir('coming-from');
     mkdirSync(join(dir, 'assets'));
     mkdirSync(join(dir, 'data'));
     writeFileSync(join(dir, 'assets', 'test.txt'), 'from the snapshot\n');
