@@ -10,6 +10,7 @@
  * deterministic clocks and random, env rules), stdout/stderr as an OutputSink (e.g.
  * CaptureSink), stdin as an InputSource or the input itself, and `trace`.
  */
+import { fstatSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { nodePlatform } from './adapter/node/platform.js';
 import { BufferSource, ExitSignal, VirtualHost, type HostOptions, type InputSource, type OutputSink } from './adapter/host/index.js';
@@ -51,13 +52,15 @@ function nodeError<E extends ErrorConstructor>(Kind: E, code: string, message: s
   return err;
 }
 
-/** node's `determineSpecificType`, for messages identical to node:wasi's. */
+/** node's `determineSpecificType`, for messages identical to node:wasi's (Node 20.20). */
 function received(value: unknown): string {
   if (value == null) return `Received ${String(value)}`;
-  if (typeof value === 'function' && value.name) return `Received function ${value.name}`;
+  // Node names any function by its `name`, even an empty or non-string one.
+  if (typeof value === 'function') return `Received function ${String((value as { name?: unknown }).name)}`;
   if (typeof value === 'object') {
-    const name = (value as { constructor?: { name?: string } }).constructor?.name;
-    return `Received ${name ? `an instance of ${name}` : inspect(value, { depth: -1 })}`;
+    const ctor = (value as { constructor?: unknown }).constructor;
+    const named = (typeof ctor === 'function' || (typeof ctor === 'object' && ctor !== null)) && 'name' in ctor;
+    return `Received ${named ? `an instance of ${String((ctor as { name?: unknown }).name)}` : inspect(value, { depth: -1 })}`;
   }
   let shown = inspect(value, { colors: false });
   if (shown.length > 28) shown = `${shown.slice(0, 25)}...`;
@@ -114,7 +117,8 @@ export class WASI {
     let env: [string, string][] | undefined;
     if (options.env !== undefined) {
       validateObject(options.env, '"options.env" property');
-      env = Object.entries(options.env).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]);
+      // A template literal, as node:wasi builds `${key}=${value}`: a Symbol value throws there too.
+      env = Object.entries(options.env).filter(([, v]) => v !== undefined).map(([k, v]) => [k, `${v as string}`]);
     }
     let preopens: Record<string, string> | undefined;
     if (options.preopens !== undefined) {
@@ -138,6 +142,15 @@ export class WASI {
       returnOnExit = options.returnOnExit;
     }
 
+    // node:wasi (uvwasi_init) refuses an stdio fd that is not open, before any preopen.
+    for (const [name, fd] of Object.entries(fds)) {
+      try {
+        fstatSync(fd);
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'EBADF') throw err;
+        throw nodeError(Error, 'UVWASI_EBADF', `options.${name}: fd ${fd} is not open`);
+      }
+    }
     const platform: Platform = nodePlatform(fds);
     const policy = options.policy ?? nodeWasiPolicy(env ?? []);
     this.host = new VirtualHost({

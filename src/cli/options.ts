@@ -80,10 +80,11 @@ export function buildCli(argv: string[], version: string, choose: (c: Chosen) =>
       'run <app> [args..]',
       'Run app.wasm now, like `wasmtime run`. Guest arguments follow the app; put them after -- when they start with -.',
       (y) => policyOptions(y, 'run')
-        .positional('app', { type: 'string', describe: 'A preview1 core module or a preview2 component' })
+        .positional('app', { type: 'string', describe: 'A preview1 core module, a preview2 component, or a module\'s .wat text' })
         .positional('args', { type: 'string', array: true, describe: 'Guest arguments (argv[1...])' })
         .example('$0 run --dir . app.wasm -- --verbose input.txt', 'the current directory as the guest\'s ".", read-write')
         .example('$0 run --mount /=./data --env HOME --deterministic app.wasm', 'a snapshot of ./data, host HOME, reproducible time and random')
+        .example('$0 run --dir=. --mapdir=/tmp:/var/tmp demo.wasm in.txt /tmp/out.txt', 'wasmtime\'s spellings (--dir HOST[::GUEST], --mapdir GUEST:HOST, --env K=V)')
         .epilog(DEFAULTS_TABLE),
       (a) => choose({ command: 'run', argv: a }),
     )

@@ -4,7 +4,9 @@
  * `policy` is readable (checkMountSources).
  *
  * Core modules run on the preview1 face; components (told apart by the binary header)
- * go to the preview2 runner. The guest's exit code becomes the process's. A trap is one
+ * go to the preview2 runner. A `.wat` file (or any file that is WAT text rather than a
+ * binary) is compiled with wabt first, so node:wasi's `demo.wat` runs as written; a
+ * parse error is one line naming the file, line and column, exit 2. The guest's exit code becomes the process's. A trap is one
  * line, `wasi-virt: trap: <message> (in <function>)`, and exit 134 (wasmtime's
  * convention: 128 + SIGABRT); bad input (a file that is not wasm, a malformed module, an
  * import nobody provides, a mount that cannot be built) is `wasi-virt: error: ...` and
@@ -21,6 +23,7 @@ import { UnresolvedImportError, runModule } from '../adapter/preview1/run.js';
 import type { Policy } from '../policy/types.js';
 import { SnapshotError } from '../virtual-fs/snapshot-format.js';
 import { HostPathError } from '../virtual-fs/host/index.js';
+import { appBinary, type AppBinary } from '../util/app.js';
 import { USAGE_EXIT, isUserFacing } from './errors.js';
 
 export { messageOf, reportTrap, say, TRAP_EXIT };
@@ -33,20 +36,6 @@ export interface RunRequest {
   guestArgs: string[];
   /** Trace every WASI call to stderr (also policy.debug). */
   debug: boolean;
-}
-
-
-const MAGIC = [0x00, 0x61, 0x73, 0x6d];
-
-export type BinaryKind = 'module' | 'component' | 'unknown';
-
-/** What a binary is, from its 8-byte header: magic, then version 1 (core) or 0x0d layer 1 (component). */
-export function binaryKind(bytes: Uint8Array): BinaryKind {
-  if (bytes.byteLength < 8 || MAGIC.some((b, i) => bytes[i] !== b)) return 'unknown';
-  const v = bytes.subarray(4, 8);
-  if (v[0] === 0x01 && v[1] === 0x00 && v[2] === 0x00 && v[3] === 0x00) return 'module';
-  if (v[0] === 0x0d && v[1] === 0x00 && v[2] === 0x01 && v[3] === 0x00) return 'component';
-  return 'unknown';
 }
 
 /** A bad-input line (the CLI's `wasi-virt: error: ...` form); returns the exit status. */
@@ -64,15 +53,19 @@ export async function runCommand(req: RunRequest): Promise<number> {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : messageOf(err);
     return refuse(`cannot read ${req.file}: ${why}`);
   }
-  const kind = binaryKind(bytes);
-  if (kind === 'component') {
+  let app: AppBinary;
+  try {
+    app = await appBinary(bytes, req.file);
+  } catch (err) {
+    if (isUserFacing(err)) return refuse(err.message);
+    throw err;
+  }
+  if (app.kind === 'component') {
     // Loaded only for components: it brings jco's transpiler along.
     const { runComponentCommand } = await import('./run-component.js');
-    return runComponentCommand(req, bytes);
+    return runComponentCommand(req, app.bytes);
   }
-  if (kind === 'unknown') {
-    return refuse(`${req.file} is not a WebAssembly module or component (bad header)`);
-  }
+  bytes = app.bytes;
 
   let module: WebAssembly.Module;
   try {

@@ -36,7 +36,7 @@ export async function watToWasm(source: string, name: string): Promise<Uint8Arra
   const w = await wabt;
   let mod: ReturnType<Wabt['parseWat']> | undefined;
   try {
-    mod = w.parseWat(name, source, FEATURES);
+    mod = w.parseWat(WABT_NAME, source, FEATURES);
     mod.resolveNames();
     mod.validate();
     return new Uint8Array(mod.toBinary({ write_debug_names: true }).buffer);
@@ -54,10 +54,18 @@ export function looksLikeWat(bytes: Uint8Array): boolean {
   return stripped.startsWith('(');
 }
 
+// wabt 1.0.39's JS build copies the file name without its terminating NUL when the name's
+// length is 12, 20, 28, ... bytes, so its diagnostics show stray bytes after the name
+// ("app/demo.wat#:2:5"). It is handed a fixed name of a safe length instead, and the
+// real one is put back into the message.
+const WABT_NAME = 'input.wat';
+
 // wabt's message is "parseWat failed:\n<file>:<line>:<col>: error: ...\n<source line>\n<caret>";
 // the first `error:` line says what and where.
 function firstDiagnostic(e: unknown, name: string): string {
   const msg = e instanceof Error ? e.message : String(e);
   const line = msg.split('\n').find((l) => /: error: /.test(l));
-  return line ? line.trim() : `${name}: ${msg.split('\n').find((l) => l.trim())?.trim() ?? 'not valid WebAssembly text'}`;
+  if (!line) return `${name}: ${msg.split('\n').find((l) => l.trim())?.trim() ?? 'not valid WebAssembly text'}`;
+  const at = /^.*?:(\d+:\d+: error: .*)$/.exec(line.trim());
+  return at ? `${name}:${at[1]}` : `${name}: ${line.trim()}`;
 }

@@ -68,8 +68,8 @@ describe('wasi-virt run: exit codes', () => {
 
 describe('wasi-virt run: bad input is one line and exit 2', () => {
   it.each([
-    ['text.wasm', /^wasi-virt: error: .*text\.wasm is not a WebAssembly module or component \(bad header\)\n$/],
-    ['future.wasm', /^wasi-virt: error: .*future\.wasm is not a WebAssembly module or component \(bad header\)\n$/],
+    ['text.wasm', /^wasi-virt: error: .*text\.wasm is not a WebAssembly module, component or \.wat text\n$/],
+    ['future.wasm', /^wasi-virt: error: .*future\.wasm is a WebAssembly binary of an unknown version \(02 00 00 00\)\n$/],
     ['truncated.wasm', /^wasi-virt: error: .*truncated\.wasm is malformed: .+\n$/],
     ['missing.wasm', /^wasi-virt: error: .*missing\.wasm.*\n$/],
     ['library.wasm', /^wasi-virt: error: .*library\.wasm is not a command: it exports no _start function/],
