@@ -9,7 +9,7 @@
 import type { FsEntry, FsPolicy, RuntimeDirOptions, VirtualizeOptions } from '../../policy/types.js';
 import { DirHandle } from '../../virtual-fs/handle.js';
 import { MemoryTree } from '../../virtual-fs/memory-tree.js';
-import { EmptyDir, MountTable, type MountTarget } from '../../virtual-fs/mount-table.js';
+import { EmptyDir, MountTable, normalizeGuestPath, type MountTarget } from '../../virtual-fs/mount-table.js';
 import { RoDir } from '../../virtual-fs/ro-tree.js';
 import { decodeSnapshot, snapshotRoot } from '../../virtual-fs/snapshot.js';
 import type { Platform } from './platform.js';
@@ -43,7 +43,6 @@ export function runtimeDirOptions(v: string | RuntimeDirOptions): RuntimeDirOpti
 export function buildGuestFs(options: FsOptions): GuestFs {
   const { platform } = options;
   const table = new MountTable();
-  const preopens: [string, DirHandle][] = [];
   const others: DirHandle[] = [];
   let dev = 1n;
 
@@ -74,7 +73,7 @@ export function buildGuestFs(options: FsOptions): GuestFs {
   // `key` names the entry in the policy (preopen name plus nested path; prebuilt snapshots
   // are keyed by it); `at` is where it goes in the mount table.
   const looseFiles: string[] = [];
-  const mountTree = (key: string, at: string, entry: FsEntry, into: MountTable, preopen: boolean): void => {
+  const mountTree = (key: string, at: string, entry: FsEntry, into: MountTable, preopen: boolean): boolean => {
     const pending: [string[], FsEntry][] = [];
     const t = target(key, entry, (p, e) => pending.push([p, e]));
     if (preopen && !(t instanceof DirHandle)) {
@@ -88,16 +87,22 @@ export function buildGuestFs(options: FsOptions): GuestFs {
     }
     into.mount(at, t, { preopen });
     for (const [p, e] of pending) mountTree(joinGuest(key, p), joinGuest(at, p), e, into, false);
+    return preopen;
   };
+
+  // Preopens keep the order they were given in (fds 3, 4, ... as node:wasi and wasmtime
+  // number them); absolute ones are taken from the shared table once every mount is in,
+  // so each root sees the mounts nested below it.
+  const order: ({ abs: string } | { rel: [string, DirHandle] })[] = [];
 
   for (const [name, entry] of Object.entries(options.policy?.preopens ?? {})) {
     if (isAbsoluteName(name)) {
-      mountTree(name, name, entry, table, true);
+      if (mountTree(name, name, entry, table, true)) order.push({ abs: normalizeGuestPath(name) });
     } else {
       const own = new MountTable();
       mountTree(name, '/', entry, own, true);
       const [[, root]] = own.preopens() as [[string, DirHandle]];
-      preopens.push([name, root]);
+      order.push({ rel: [name, root] });
       others.push(root);
     }
   }
@@ -107,6 +112,7 @@ export function buildGuestFs(options: FsOptions): GuestFs {
   if (looseFiles.some((f) => !covered(f))) {
     // Nothing the guest can open reaches these files: give it an empty read-only `/`.
     table.mount('/', new EmptyDir(1n << 47n), { preopen: true });
+    order.push({ abs: '/' });
   }
   const hostPreopens = Object.entries(options.hostPreopens ?? {});
   if (hostPreopens.length > 0 && options.policy && !options.policy['host-preopens']) {
@@ -114,15 +120,17 @@ export function buildGuestFs(options: FsOptions): GuestFs {
   }
   for (const [name, host] of hostPreopens) {
     const dir = typeof host === 'string' ? need('openHostDir', `preopen "${name}"`)(host, { readonly: false }) : host;
-    if (isAbsoluteName(name)) table.mount(name, dir, { preopen: true });
-    else {
+    if (isAbsoluteName(name)) {
+      table.mount(name, dir, { preopen: true });
+      order.push({ abs: normalizeGuestPath(name) });
+    } else {
       dir.pinned = true;
-      preopens.push([name, dir]);
+      order.push({ rel: [name, dir] });
       others.push(dir);
     }
   }
-  // Absolute preopens first in the order given, then relative ones (wasi-libc picks by prefix anyway).
-  return { preopens: [...table.preopens(), ...preopens], table, others };
+  const preopens = order.map((o): [string, DirHandle] => ('abs' in o ? [o.abs, table.rootAt(o.abs)] : o.rel));
+  return { preopens, table, others };
 }
 
 function isAbsoluteName(name: string): boolean {
