@@ -53,11 +53,12 @@ function poll(s: Shim, subs: Sub[], unstable = false): [number, Event[]] {
 }
 
 /** A stdin that has nothing until `after` ms have passed, then "late". */
+/** Stdin that becomes ready `after` ms after poll first asks (not after creation: setup time varies). */
 function lateStdin(after: number): InputSource {
-  const ready = performance.now() + after;
+  let ready: number | undefined;
   let sent = false;
   return {
-    ready: () => performance.now() >= ready,
+    ready: () => performance.now() >= (ready ??= performance.now() + after),
     read: () => {
       if (sent) return null;
       sent = true;

@@ -58,7 +58,8 @@ class HostClocks implements Clocks {
   monotonic(): bigint {
     return this.now();
   }
-  resolution(): bigint { return 1000n; }
+  /** A platform nanosecond timer (hrtime) resolves 1 ns; performance.now() is good to ~1 µs. */
+  resolution(): bigint { return this.now === performanceNs ? 1000n : 1n; }
   cputime(): bigint { return this.monotonic(); }
   sleepUntil(deadline: bigint): void { blockFor(deadline - this.monotonic()); }
 }
