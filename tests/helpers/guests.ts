@@ -22,13 +22,13 @@ function hash(...parts: (string | Uint8Array)[]): string {
   return h.digest('hex').slice(0, 24);
 }
 
-function cached(key: string, ext: string, build: () => Promise<Uint8Array>): Promise<Uint8Array> {
+function cached(key: string, ext: string, build: () => Promise<Uint8Array>): Promise<Uint8Array<ArrayBuffer>> {
   const file = join(CACHE, `${key}.${ext}`);
   if (existsSync(file)) return Promise.resolve(new Uint8Array(readFileSync(file)));
   return build().then((bytes) => {
     mkdirSync(CACHE, { recursive: true });
     writeFileSync(file, bytes);
-    return bytes;
+    return new Uint8Array(bytes);
   });
 }
 
@@ -36,7 +36,7 @@ type Wabt = { parseWat(name: string, src: string, features?: object): { validate
 let wabtPromise: Promise<Wabt> | undefined;
 
 /** Compile WAT text to a core module. */
-export async function compileWat(source: string, name = 'inline.wat'): Promise<Uint8Array> {
+export async function compileWat(source: string, name = 'inline.wat'): Promise<Uint8Array<ArrayBuffer>> {
   return cached(hash('wat1', source), 'wasm', async () => {
     wabtPromise ??= import('wabt').then((m) => ((m as unknown as { default: () => Promise<Wabt> }).default)());
     const wabt = await wabtPromise;
@@ -51,18 +51,18 @@ export async function compileWat(source: string, name = 'inline.wat'): Promise<U
 }
 
 /** tests/components/wat/<name>.wat as a core module. */
-export function wat(name: string): Promise<Uint8Array> {
+export function wat(name: string): Promise<Uint8Array<ArrayBuffer>> {
   const file = join(COMPONENTS, 'wat', `${name}.wat`);
   return compileWat(readFileSync(file, 'utf8'), `${name}.wat`);
 }
 
 /** tests/components/c/build/<name>.wasm (built from c/<name>.c by `npm run build:guests`). */
-export function c(name: string): Uint8Array {
+export function c(name: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(readFileSync(join(COMPONENTS, 'c', 'build', `${name}.wasm`)));
 }
 
 /** A core module wrapped as a preview2 command component (jco's preview1 adapter). */
-export async function component(core: Uint8Array): Promise<Uint8Array> {
+export async function component(core: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
   const jco = await import('@bytecodealliance/jco');
   const adapter = readFileSync(fileURLToPath(jco.preview1AdapterCommandPath()));
   return cached(hash('component1', core, adapter), 'component.wasm', async () => {

@@ -1,52 +1,13 @@
 /**
- * Run the built CLI (dist/cli/main.js) in a child process. The build runs once per
- * test session when any source is newer than the output, under a lock so test files
- * running in parallel do not build over each other.
+ * Run the built CLI (dist/cli/main.js) in a child process (dist/ is built by `npm test`'s
+ * pretest, or by the vitest global setup when a file runs alone).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { MAIN } from '../helpers/build.js';
 import { ROOT } from '../helpers/guests.js';
 
-export const CLI = join(ROOT, 'dist', 'cli', 'main.js');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function stale(): boolean {
-  try {
-    return statSync(CLI).mtimeMs < newestSource(join(ROOT, 'src'));
-  } catch {
-    return true;
-  }
-}
-
-export function ensureBuilt(): void {
-  if (!stale()) return;
-  const lock = join(ROOT, '.cache', 'build.lock');
-  mkdirSync(join(ROOT, '.cache'), { recursive: true });
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (Date.now() > deadline) rmSync(lock, { recursive: true, force: true });
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
-    }
-  }
-  try {
-    if (stale()) execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json')], { stdio: 'inherit' });
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
+export { ensureBuilt } from '../helpers/build.js';
+export const CLI = MAIN;
 
 export interface CliResult {
   status: number | null;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { WASI } from 'node:wasi';
 import { tempDir } from './fs-harness.js';
 
-export function runNodeWasi(module: Uint8Array, args: string[], preopens: Record<string, string>): { code: number; stdout: string } {
+export function runNodeWasi(module: Uint8Array<ArrayBuffer>, args: string[], preopens: Record<string, string>): { code: number; stdout: string } {
   const out = tempDir('p1core-nodewasi-out-');
   try {
     const file = join(out.path, 'stdout');

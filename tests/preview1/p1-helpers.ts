@@ -1,3 +1,4 @@
+import type { WasiError } from '../../src/virtual-fs/errors.js';
 /**
  * Helpers for preview1 tests: instantiate a guest against a VirtualHost built from a
  * policy, run it, and read what it left in its memory.
@@ -44,5 +45,7 @@ export function cStrings(view: DataView, ptrs: number, count: number): string[] 
 export function lastDetail(g: Guest, call: () => number): string | undefined {
   g.host.lastError = undefined;
   const errno = call();
-  return errno === 0 ? undefined : g.host.lastError?.detail;
+  // The call sets lastError behind TypeScript's back, so read it through a fresh type.
+  const last = g.host.lastError as WasiError | undefined;
+  return errno === 0 ? undefined : last?.detail;
 }

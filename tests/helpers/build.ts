@@ -1,0 +1,35 @@
+/**
+ * Tests that spawn the CLI or a composed bundle need dist/. `npm test` builds it first
+ * (pretest); for `npx vitest run <file>` the global setup (tests/helpers/global-setup.ts)
+ * rebuilds it once, before any worker starts, when a source is newer than the output.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+export const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
+
+function newest(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+export function distIsStale(): boolean {
+  const built = statSync(MAIN, { throwIfNoEntry: false });
+  return !built || built.mtimeMs < newest(join(ROOT, 'src'));
+}
+
+export function buildDist(): void {
+  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json')], { stdio: 'inherit' });
+}
+
+/** Kept for test files written before the global setup: dist/ is already fresh here. */
+export function ensureBuilt(): void {
+  if (distIsStale()) throw new Error('dist/ is older than src/: the vitest global setup should have built it');
+}
