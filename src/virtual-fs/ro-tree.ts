@@ -126,7 +126,13 @@ export class RoDir extends DirHandle {
 export class RoFile extends Handle {
   readonly fileType: FileType = 'regular-file';
   private readonly bytes: Uint8Array;
-  private cursor = 0n;
+  /**
+   * The cursor as a number: read is the hot path of a snapshot mount and BigInt arithmetic
+   * there costs as much as a small copy. A seek past 2^53 (far beyond any file we hold)
+   * is kept exactly in `farCursor` and reads as end of file.
+   */
+  private cursor = 0;
+  private farCursor: bigint | undefined;
 
   constructor(
     readonly tree: RoTree,
@@ -140,23 +146,28 @@ export class RoFile extends Handle {
   override stat(): Stat { return statOf(this.tree, this.node); }
 
   override read(dst: Uint8Array, offset?: bigint): number {
-    const at = offset ?? this.cursor;
-    const size = this.bytes.byteLength;
-    if (at >= BigInt(size)) return 0;
-    const start = Number(at);
-    const n = Math.min(dst.byteLength, size - start);
+    const size = this.bytes.length;
+    const start = offset === undefined ? (this.farCursor === undefined ? this.cursor : size) : offset < BigInt(size) ? Number(offset) : size;
+    if (start >= size) return 0;
+    const n = Math.min(dst.length, size - start);
     dst.set(this.bytes.subarray(start, start + n));
-    if (offset === undefined) this.cursor += BigInt(n);
+    if (offset === undefined) this.cursor += n;
     return n;
   }
 
   override write(): number { return fail('badf', 'file is open read-only'); }
 
   override seek(offset: bigint, whence: Whence): bigint {
-    const base = whence === 'set' ? 0n : whence === 'cur' ? this.cursor : BigInt(this.bytes.byteLength);
+    const current = this.farCursor ?? BigInt(this.cursor);
+    const base = whence === 'set' ? 0n : whence === 'cur' ? current : BigInt(this.bytes.length);
     const next = base + offset;
     if (next < 0n) fail('inval', 'seek before the start of the file');
-    this.cursor = next;
+    if (next <= BigInt(Number.MAX_SAFE_INTEGER)) {
+      this.cursor = Number(next);
+      this.farCursor = undefined;
+    } else {
+      this.farCursor = next;
+    }
     return next;
   }
 

@@ -101,14 +101,24 @@ export class Preview1Context {
 /** The import functions a subsystem module contributes. */
 export type Imports = Record<string, (...args: never[]) => number | void>;
 
-/** Wrap a call body so a thrown WasiError becomes its errno and success is 0. */
+/**
+ * Wrap a call body so a thrown WasiError becomes its errno and success is 0. The wrapper
+ * has the body's arity, not rest parameters: every guest call goes through one, and
+ * collecting and spreading an arguments array costs as much as a small read.
+ */
 export function syscall<A extends unknown[]>(ctx: Preview1Context, body: (...args: A) => void): (...args: A) => number {
-  return (...args: A): number => {
-    try {
-      body(...args);
-      return 0;
-    } catch (err) {
-      return ctx.errno(err);
-    }
-  };
+  const f = body as (...a: unknown[]) => void;
+  const fail = (err: unknown): number => ctx.errno(err);
+  let wrapped: (...a: unknown[]) => number;
+  switch (body.length) {
+    case 0: wrapped = () => { try { f(); return 0; } catch (e) { return fail(e); } }; break;
+    case 1: wrapped = (a) => { try { f(a); return 0; } catch (e) { return fail(e); } }; break;
+    case 2: wrapped = (a, b) => { try { f(a, b); return 0; } catch (e) { return fail(e); } }; break;
+    case 3: wrapped = (a, b, c) => { try { f(a, b, c); return 0; } catch (e) { return fail(e); } }; break;
+    case 4: wrapped = (a, b, c, d) => { try { f(a, b, c, d); return 0; } catch (e) { return fail(e); } }; break;
+    case 5: wrapped = (a, b, c, d, e5) => { try { f(a, b, c, d, e5); return 0; } catch (e) { return fail(e); } }; break;
+    case 6: wrapped = (a, b, c, d, e5, f6) => { try { f(a, b, c, d, e5, f6); return 0; } catch (e) { return fail(e); } }; break;
+    default: wrapped = (...args) => { try { f(...args); return 0; } catch (e) { return fail(e); } };
+  }
+  return wrapped as (...args: A) => number;
 }

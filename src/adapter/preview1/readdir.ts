@@ -17,6 +17,7 @@ import { DIRENT_HEADER_SIZE, FILETYPE } from './abi.js';
 import type { FdEntry } from './fd-table.js';
 import { GuestMemory } from './memory.js';
 
+const encoder = new TextEncoder();
 const header = new Uint8Array(DIRENT_HEADER_SIZE);
 const headerView = new DataView(header.buffer);
 
@@ -52,22 +53,34 @@ export function readdirInto(mem: GuestMemory, e: FdEntry, buf: number, len: numb
   let used = 0;
   for (let i = Number(cookie); i < list.length && used < len; i++) {
     let entry = list[i]!;
-    const name = GuestMemory.encode(entry.name);
     const room = len - used;
     // d_ino sits at offset 8: no need to find it for an entry cut before it.
     if (entry.ino === 0n && room > 8) {
       entry = list[i] = { ...entry, ino: inoOf(dir, entry, i) };
     }
+    // The name goes straight into guest memory after its header (no per-entry encode);
+    // only an entry cut by the end of the buffer is encoded whole, to know its length.
+    let namlen = -1;
+    if (room > DIRENT_HEADER_SIZE) {
+      const space = mem.bytes(buf + used + DIRENT_HEADER_SIZE, room - DIRENT_HEADER_SIZE);
+      const r = encoder.encodeInto(entry.name, space);
+      if (r.read === entry.name.length) namlen = r.written;
+    }
+    let cut: Uint8Array | undefined;
+    if (namlen < 0) {
+      cut = GuestMemory.encode(entry.name);
+      namlen = cut.byteLength;
+    }
     headerView.setBigUint64(0, BigInt(i + 1), true);
     headerView.setBigUint64(8, entry.ino, true);
-    headerView.setUint32(16, name.byteLength, true);
+    headerView.setUint32(16, namlen, true);
     headerView.setUint32(20, FILETYPE[entry.type], true); // the type byte and its padding
     const h = Math.min(DIRENT_HEADER_SIZE, room);
     mem.write(buf + used, h === DIRENT_HEADER_SIZE ? header : header.subarray(0, h));
     used += h;
     if (room > DIRENT_HEADER_SIZE) {
-      const n = Math.min(name.byteLength, room - DIRENT_HEADER_SIZE);
-      mem.write(buf + used, n === name.byteLength ? name : name.subarray(0, n));
+      const n = Math.min(namlen, room - DIRENT_HEADER_SIZE);
+      if (cut) mem.write(buf + used, cut.subarray(0, n));
       used += n;
     }
   }
