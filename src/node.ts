@@ -17,3 +17,4 @@ export { FdSink, FdSource } from './adapter/node/stdio.js';
 export { composeBundle } from './compose/bundle.js';
 export { inspectApp, formatReport } from './inspect/report.js';
 export { readComponent } from './inspect/component-binary.js';
+export { WasiVirt, type RunOptions } from './wasi-virt.js';

@@ -42,7 +42,7 @@ function policyOptions(y: Argv, mode: CommandMode | 'any'): Argv {
     .option('stderr', { type: 'string', group: STDIO, describe: '--stderr[=MODE]: like --stdout' })
     .option('allow-env', { type: 'string', group: ENV, describe: '--allow-env[=A,B,...]: host variables the guest sees: bare = all of them, with names = only those (repeatable, names add up)' })
     .option('env', { alias: 'e', type: 'string', group: ENV, describe: '-e K=V: set a guest variable (repeatable; the value is everything after the first "=", commas included). -e NAME: let host variable NAME through (wasmtime\'s --env NAME)' })
-    .option('mount', { type: 'string', group: FILES, describe: '--mount GUEST=HOSTDIR: embed HOSTDIR read-only at guest path GUEST, read when the policy is built (a snapshot; repeatable)' })
+    .option('mount', { type: 'string', group: FILES, describe: '--mount GUEST=HOSTPATH: embed HOSTPATH (a directory, or a single file at an absolute GUEST) read-only at guest path GUEST, read when the policy is built (a snapshot; repeatable)' })
     .option('include', { type: 'string', group: FILES, describe: '--include GLOB: keep only files matching GLOB (relative to the mounted dir) in every --mount (repeatable)' })
     .option('exclude', { type: 'string', group: FILES, describe: '--exclude GLOB: leave out files and directories matching GLOB from every --mount (repeatable)' })
     .option('preopen', { type: 'string', group: FILES, describe: '--preopen GUEST=HOSTPATH[:ro]: open host directory HOSTPATH at GUEST when the guest starts, confined to it; :ro closes every write path (repeatable)' });
