@@ -9,6 +9,7 @@ import { relative } from 'node:path';
 import type { Policy } from '../policy/types.js';
 import { composeBundle } from '../compose/bundle.js';
 import { CliError } from './errors.js';
+import { countOf, formatBytes } from '../util/format.js';
 
 export interface ComposeRequest {
   file?: string;
@@ -23,29 +24,15 @@ export async function composeCommand(req: ComposeRequest): Promise<number> {
   const entry = relative(process.cwd(), result.entry) || result.entry;
   const what = result.kind === 'adapter' ? 'the virtual adapter' : `${result.kind === 'module' ? 'core module' : 'component'} ${req.file}`;
   const files = result.mounts.reduce((n, m) => n + m.files, 0);
-  const mounts = result.mounts.length === 0 ? '' : `, ${plural(result.mounts.length, 'mount')} (${plural(files, 'file')}, ${
-    size(result.mounts.reduce((n, m) => n + m.contentBytes, 0))})`;
-  const lines = [`wrote ${entry}: ${what}${mounts}; ${plural(result.files.length, 'file')}, ${size(result.totalBytes)}`];
+  const mounts = result.mounts.length === 0 ? '' : `, ${countOf(result.mounts.length, 'mount')} (${countOf(files, 'file')}, ${
+    formatBytes(result.mounts.reduce((n, m) => n + m.contentBytes, 0))})`;
+  const lines = [`wrote ${entry}: ${what}${mounts}; ${countOf(result.files.length, 'file')}, ${formatBytes(result.totalBytes)}`];
   if (result.kind !== 'adapter') lines.push(`run it: node ${entry} [args]`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
 
-function plural(n: number, what: string): string {
-  return `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
-}
 
-function size(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ['KiB', 'MiB', 'GiB'];
-  let v = n / 1024;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(1)} ${units[u]}`;
-}
 
 
 /** The app a command was given (main.ts checked it exists; it can still vanish or be unreadable). */

@@ -7,6 +7,7 @@ import type { Policy } from '../policy/types.js';
 import { readComponent, splitVersion } from './component-binary.js';
 import { facetRule, REACH, type Effect, type Facet, type Rule } from './effects.js';
 import { PREVIEW1_FACETS, PREVIEW1_MODULES, PREVIEW2_FACETS, servedVersion } from './imports.js';
+import { countOf, formatBytes } from '../util/format.js';
 
 export interface ImportEntry {
   /** As the binary names it: `module.field` for a core module, the full name (with `@version`) for a component. */
@@ -184,7 +185,7 @@ export function formatReport(r: InspectReport): string {
     lines.push(...table(r.mounts.map((m) => [
       m.guest,
       `sha256:${m.hash.slice(0, 16)}`,
-      m.root === 'regular-file' ? `1 file, ${bytes(m.contentBytes)}` : `${count(m.files, 'file')}, ${count(m.dirs, 'dir')}${m.symlinks ? `, ${count(m.symlinks, 'symlink')}` : ''}, ${bytes(m.contentBytes)}`,
+      m.root === 'regular-file' ? `1 file, ${formatBytes(m.contentBytes)}` : `${countOf(m.files, 'file')}, ${countOf(m.dirs, 'dir')}${m.symlinks ? `, ${countOf(m.symlinks, 'symlink')}` : ''}, ${formatBytes(m.contentBytes)}`,
       `from ${m.source}`,
     ])));
   }
@@ -199,17 +200,4 @@ function table(rows: string[][]): string[] {
   return rows.map((row) => `  ${row.map((c, i) => (i < row.length - 1 ? c.padEnd(widths[i]!) : c)).join('  ')}`.trimEnd());
 }
 
-function count(n: number, what: string): string {
-  return `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
-}
 
-function bytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let u = 0;
-  let v = n;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n} B` : `${v.toFixed(1)} ${units[u]}`;
-}

@@ -14,8 +14,9 @@ import { isAbsolute, join, posix, resolve as resolvePath, sep } from 'node:path'
 import fg from 'fast-glob';
 import type { VirtualizeOptions } from '../policy/types.js';
 import { MAX_SYMLINK_HOPS } from './resolver.js';
-import { encodeSnapshot, type EncodeDir, type EncodeFile, type EncodeNode } from './snapshot-encode.js';
+import { encodeSnapshot, type EncodeDir, type EncodeFile, type EncodeNode, type EncodedSnapshot } from './snapshot-encode.js';
 import { SnapshotError } from './snapshot-format.js';
+import { formatBytes } from '../util/format.js';
 
 export { SnapshotError } from './snapshot-format.js';
 
@@ -41,15 +42,8 @@ export interface SnapshotBuildOptions extends VirtualizeOptions {
   maxBytes?: number;
 }
 
-export interface SnapshotBuild {
-  bytes: Uint8Array;
-  /** Lowercase hex SHA-256 of everything after the header (as `readSnapshotHeader` reports). */
-  hash: string;
-  files: number;
-  dirs: number;
-  symlinks: number;
-  contentBytes: number;
-}
+/** What a build gives: the encoded snapshot and its counts. */
+export type SnapshotBuild = EncodedSnapshot;
 
 /** Node's limit on one buffer, hence on one snapshot (4 GiB on Node 20 / 64-bit). */
 export const MAX_SNAPSHOT_BYTES: number = bufferConstants.MAX_LENGTH;
@@ -430,16 +424,6 @@ export interface ProgressOptions {
   label?: string;
 }
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let u = 0;
-  let v = n;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n} B` : `${v.toFixed(1)} ${units[u]}`;
-}
 
 /**
  * A progress callback printing "files, bytes" for builds that take longer than
