@@ -1,6 +1,6 @@
 /**
  * What the virtual host needs from the JavaScript host it runs in. Platform-neutral code
- * takes one of these; `src/node/platform.ts` supplies the Node one (host directories,
+ * takes one of these; `src/adapter/node/platform.ts` supplies the Node one (host directories,
  * snapshot building, fd-backed stdio). A browser platform supplies fewer.
  */
 import type { VirtualizeOptions } from '../../policy/types.js';
