@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import nodePath from 'node:path';
-import { WasiError } from '../../src/virtual-fs/errors.js';
 import type { DirHandle, Handle } from '../../src/virtual-fs/handle.js';
 import { resolve } from '../../src/virtual-fs/resolver.js';
 
@@ -80,15 +79,7 @@ export function outsideContents(f: Fixture): Record<string, string> {
   return out;
 }
 
-export function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof WasiError) return e.code;
-    throw e;
-  }
-  return 'ok';
-}
+export { codeOf as code } from '../helpers/codes.js';
 
 export function readHandle(h: Handle): string {
   const chunks: Buffer[] = [];

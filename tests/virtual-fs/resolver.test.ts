@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { WasiError } from '../../src/virtual-fs/errors.js';
+import { codeOf as code } from '../helpers/codes.js';
 import type { DirHandle } from '../../src/virtual-fs/handle.js';
 import { MemoryTree } from '../../src/virtual-fs/memory-tree.js';
 import { MountTable } from '../../src/virtual-fs/mount-table.js';
@@ -21,15 +21,6 @@ function readAll(root: DirHandle, path: string, follow = true): string {
   });
 }
 
-function code(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof WasiError) return e.code;
-    throw e;
-  }
-  return 'ok';
-}
 
 const root = tree({
   'a.txt': { source: 'A' },

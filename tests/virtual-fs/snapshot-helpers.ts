@@ -3,7 +3,6 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
-import { WasiError } from '../../src/virtual-fs/errors.js';
 import type { DirHandle, FileType } from '../../src/virtual-fs/handle.js';
 import { resolve } from '../../src/virtual-fs/resolver.js';
 import { compareNames } from '../../src/util/names.js';
@@ -79,15 +78,7 @@ export function listVia(root: DirHandle, path: string): [string, FileType][] {
   });
 }
 
-export function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof WasiError) return e.code;
-    throw e;
-  }
-  return 'ok';
-}
+export { codeOf } from '../helpers/codes.js';
 
 /** Every directory listing, file and symlink under host `dir` equals what the guest sees at `guest`. */
 export function expectSameTree(host: string, root: DirHandle, guest = '.'): number {
