@@ -4,16 +4,16 @@
 // build/<name>.wasm beside the source. The outputs are committed so tests and examples run
 // without a compiler; `--check` rebuilds into a temp dir and fails if any output differs.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
-const clang = ['clang-14', 'clang'].find((c) => {
-  try { execFileSync(c, ['--version'], { stdio: 'ignore' }); return true; } catch { return false; }
-});
+// The compiler is found by absolute path: the PATH clang runs with below hides some directories.
+const onPath = (name) => (process.env.PATH ?? '').split(delimiter).map((d) => join(d, name)).find((p) => existsSync(p));
+const clang = ['clang-14', 'clang'].map(onPath).find(Boolean);
 if (!clang) {
   console.error('build-guests: clang not found (apt-get install clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32)');
   process.exit(2);
@@ -21,12 +21,6 @@ if (!clang) {
 const examples = join(root, 'examples');
 const dirs = [join(root, 'tests', 'components', 'c'), ...(existsSync(examples) ? readdirSync(examples, { withFileTypes: true }) : [])
   .filter((d) => d.isDirectory()).map((d) => join(examples, d.name))];
-// clang runs wasm-opt over its output whenever one is on PATH (`npm run` puts binaryen's there),
-// so the bytes would depend on how this script was started: keep every wasm-opt off clang's PATH.
-const clangEnv = {
-  ...process.env,
-  PATH: (process.env.PATH ?? '').split(delimiter).filter((d) => d && !existsSync(join(d, 'wasm-opt'))).join(delimiter),
-};
 let failed = 0;
 for (const dir of dirs) {
   if (!existsSync(dir)) continue;
@@ -35,9 +29,15 @@ for (const dir of dirs) {
     const out = join(dir, 'build', `${name}.wasm`);
     const tmp = check ? join(mkdtempSync(join(tmpdir(), 'guest-')), `${name}.wasm`) : out;
     mkdirSync(dirname(tmp), { recursive: true });
-    // -Wl,--strip-debug and no build-id keep the bytes reproducible across machines.
-    execFileSync(clang, ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-Wall', '-Werror',
-      '-Wl,--strip-debug', '-o', tmp, join(dir, file)], { stdio: 'inherit', env: clangEnv });
+    // Compile and link in two steps: clang runs binaryen's wasm-opt after a link that carries an
+    // -O flag whenever it can find one (in its own directory too, whatever PATH says), so the
+    // bytes would depend on whether binaryen is installed. -Wl,--strip-debug keeps them stable.
+    const obj = `${tmp}.o`;
+    execFileSync(clang, ['--target=wasm32-wasi', '--sysroot=/usr', '-O2', '-Wall', '-Werror', '-c',
+      '-o', obj, join(dir, file)], { stdio: 'inherit' });
+    execFileSync(clang, ['--target=wasm32-wasi', '--sysroot=/usr', '-Wl,--strip-debug', '-o', tmp, obj],
+      { stdio: 'inherit' });
+    rmSync(obj);
     if (check) {
       const same = existsSync(out) && Buffer.compare(readFileSync(out), readFileSync(tmp)) === 0;
       if (!same) { console.error(`build-guests: ${out} is stale; run npm run build:guests`); failed++; }
