@@ -13,7 +13,7 @@ import nodePath from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const dist = new URL('../dist/', import.meta.url);
-const { WASI, nodePlatform, VirtualHost, createPreview1 } = await import(new URL('node.js', dist).href);
+const { WASI, nodePlatform, Kernel, createPreview1 } = await import(new URL('node.js', dist).href);
 const wabt = await (await import('wabt')).default();
 
 // Quiet node:wasi's ExperimentalWarning (it would land in the middle of the table): drop
@@ -170,7 +170,7 @@ export async function run(report, tools) {
   const oursHost = (extra = {}) => () => new WASI({ version: 'preview1', stdout: devnull, preopens: { '/data': base }, ...extra });
   // The kernel and preview1 face directly, WASI-shaped, for options the class does not take.
   const kernel = (options) => () => {
-    const host = new VirtualHost({ policy: {}, ...options });
+    const host = new Kernel({ policy: {}, ...options });
     const p1 = createPreview1(host);
     return { getImportObject: () => p1.imports, start: (i) => p1.start(i), dispose: () => host.dispose() };
   };

@@ -98,10 +98,10 @@ export async function run(report) {
 
 async function runOurs(bytes, op, n, work) {
   const dist = pathToFileURL(join(root, 'dist') + '/').href;
-  const { VirtualHost } = await import(new URL('adapter/host/index.js', dist).href);
+  const { Kernel } = await import(new URL('adapter/kernel/index.js', dist).href);
   const { instantiateComponent, runToCompletion } = await import(new URL('adapter/preview2/instantiate.js', dist).href);
   const { openHostDir } = await import(new URL('virtual-fs/host/index.js', dist).href);
-  const host = new VirtualHost({
+  const host = new Kernel({
     policy: {
       args: ['p2-bench', op, String(n)],
       env: { host: 'none', overrides: [] },

@@ -5,7 +5,7 @@
  * whole run. Stdio, host directories and snapshots come from Node unless `platform` (or
  * the individual sinks and sources) say otherwise.
  */
-import { VirtualHost, type HostOptions } from './adapter/host/index.js';
+import { Kernel, type KernelOptions } from './adapter/kernel/index.js';
 import { nodePlatform } from './adapter/node/platform.js';
 import type { Version } from './adapter/preview1/abi.js';
 import { createPreview1, type Preview1 } from './adapter/preview1/index.js';
@@ -15,25 +15,25 @@ import { PolicyBuilder } from './policy/builder.js';
 import { binaryKind } from './util/app.js';
 
 /** Everything a host takes except the policy, which is the builder's. */
-export type RunOptions = Omit<HostOptions, 'policy'>;
+export type RunOptions = Omit<KernelOptions, 'policy'>;
 
 export class WasiVirt extends PolicyBuilder {
   /** A virtual host for this policy; `dispose()` it when the guest is done. */
-  host(options: RunOptions = {}): VirtualHost {
-    return new VirtualHost({ platform: nodePlatform(), ...options, policy: this.policy() });
+  host(options: RunOptions = {}): Kernel {
+    return new Kernel({ platform: nodePlatform(), ...options, policy: this.policy() });
   }
 
   /**
    * A preview1 import object for a core module under this policy, with `start` (returns
    * the exit code) and `initialize`, and the host behind it.
    */
-  preview1(options: RunOptions & { version?: Version } = {}): Preview1 & { host: VirtualHost } {
+  preview1(options: RunOptions & { version?: Version } = {}): Preview1 & { host: Kernel } {
     const host = this.host(options);
     return Object.assign(createPreview1(host, { version: options.version }), { host });
   }
 
   /** A jco import map (instantiation mode) for a component under this policy, and its host. */
-  preview2(options: RunOptions & Preview2Options = {}): { imports: ImportObject; host: VirtualHost } {
+  preview2(options: RunOptions & Preview2Options = {}): { imports: ImportObject; host: Kernel } {
     const host = this.host(options);
     return { imports: createPreview2(host, options), host };
   }

@@ -13,8 +13,8 @@
 import { fstatSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { nodePlatform } from './adapter/node/platform.js';
-import { BufferSource, ExitSignal, VirtualHost, type HostOptions, type InputSource, type OutputSink } from './adapter/host/index.js';
-import type { Platform } from './adapter/host/platform.js';
+import { BufferSource, ExitSignal, Kernel, type KernelOptions, type InputSource, type OutputSink } from './adapter/kernel/index.js';
+import type { Platform } from './adapter/kernel/platform.js';
 import { createPreview1, type Preview1 } from './adapter/preview1/index.js';
 import type { Imports } from './adapter/preview1/context.js';
 import { runModule as runModuleOn, type RunModuleOptions } from './adapter/preview1/run.js';
@@ -99,7 +99,7 @@ export class WASI {
   /** The import functions (node:wasi's `wasiImport`). */
   readonly wasiImport: Imports;
   private readonly preview1: Preview1;
-  private readonly host: VirtualHost;
+  private readonly host: Kernel;
   private readonly bindingName: string;
   private [kStarted] = false;
 
@@ -127,7 +127,7 @@ export class WASI {
     }
     const { stdin = 0, stdout = 1, stderr = 2 } = options;
     const fds: { stdin?: number; stdout?: number; stderr?: number } = {};
-    const hostStdio: Pick<HostOptions, 'stdin' | 'stdout' | 'stderr'> = {};
+    const hostStdio: Pick<KernelOptions, 'stdin' | 'stdout' | 'stderr'> = {};
     if (typeof stdin === 'string' || stdin instanceof Uint8Array) hostStdio.stdin = new BufferSource(stdin);
     else if (isSource(stdin)) hostStdio.stdin = stdin;
     else { validateFd(stdin, 'options.stdin'); fds.stdin = stdin; }
@@ -153,7 +153,7 @@ export class WASI {
     }
     const platform: Platform = nodePlatform(fds);
     const policy = options.policy ?? nodeWasiPolicy(env ?? []);
-    this.host = new VirtualHost({
+    this.host = new Kernel({
       policy,
       args,
       // With a policy, `env` lists the candidates its rule filters; a policy without an

@@ -11,7 +11,7 @@ import { buildCli, YargsUsageError, type Chosen } from './options.js';
 import { policyFromFlags, type CommandMode } from './flags.js';
 import { checkAppFile, checkMountSources } from './check-sources.js';
 import type { Policy } from '../policy/types.js';
-import { FsSetupError } from '../adapter/host/fs.js';
+import { FsSetupError } from '../adapter/kernel/fs.js';
 
 export async function main(raw: readonly string[]): Promise<number> {
   const dashdash = raw.indexOf('--');

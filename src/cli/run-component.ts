@@ -7,24 +7,24 @@
  * is delivered before either line.
  */
 import { basename } from 'node:path';
-import { FsSetupError } from '../adapter/host/fs.js';
-import { ExitSignal, PolicyTrap, VirtualHost } from '../adapter/host/index.js';
+import { FsSetupError } from '../adapter/kernel/fs.js';
+import { ExitSignal, PolicyTrap, Kernel } from '../adapter/kernel/index.js';
 import { nodePlatform } from '../adapter/node/platform.js';
 import { instantiateComponent, NotACommandError, runToCompletion } from '../adapter/preview2/instantiate.js';
 import { USAGE_EXIT } from './errors.js';
 import { messageOf, reportTrap, say, type RunRequest } from './run.js';
 
 /** One line naming the trap, after everything the guest wrote; the exit status. */
-function reportComponentTrap(host: VirtualHost, e: unknown, debug: boolean): number {
+function reportComponentTrap(host: Kernel, e: unknown, debug: boolean): number {
   host.flush();
   return reportTrap(e, debug);
 }
 
 export async function runComponentCommand(req: RunRequest, bytes: Uint8Array): Promise<number> {
   const debug = req.debug || req.policy.debug === true;
-  let host: VirtualHost;
+  let host: Kernel;
   try {
-    host = new VirtualHost({
+    host = new Kernel({
       policy: req.policy,
       args: [basename(req.file), ...req.guestArgs],
       platform: nodePlatform(),

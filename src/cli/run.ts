@@ -14,8 +14,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { PolicyTrap } from '../adapter/host/index.js';
-import { FsSetupError } from '../adapter/host/fs.js';
+import { PolicyTrap } from '../adapter/kernel/index.js';
+import { FsSetupError } from '../adapter/kernel/fs.js';
 import { nodePlatform } from '../adapter/node/platform.js';
 import { messageOf, reportTrap, say, trapFunction, TRAP_EXIT } from '../adapter/node/report.js';
 import { writeAll } from '../adapter/node/stdio.js';

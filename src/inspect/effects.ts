@@ -4,7 +4,7 @@
  * Each gets an effect (passthrough: served by the host; virtualized: served by
  * wasi-virt from the policy; ignored; denied) and a one-line detail saying how.
  *
- * The rules mirror the kernel (src/adapter/host): an undefined subsystem is whatever the
+ * The rules mirror the kernel (src/adapter/kernel): an undefined subsystem is whatever the
  * embedder supplies, which for every runner we ship means the host's.
  */
 import type { FsEntry, Policy } from '../policy/types.js';

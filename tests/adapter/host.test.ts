@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CaptureSink, VirtualHost } from '../../src/adapter/host/index.js';
+import { CaptureSink, Kernel } from '../../src/adapter/kernel/index.js';
 import { WasiError } from '../../src/virtual-fs/errors.js';
 
 describe('virtual host', () => {
   it('traces to the host stderr even when the guest stderr is denied', () => {
     const stderr = new CaptureSink();
-    const host = new VirtualHost({
+    const host = new Kernel({
       policy: { stdio: { stdin: 'deny', stdout: 'deny', stderr: 'deny' }, debug: true },
       stderr,
     });
@@ -16,14 +16,14 @@ describe('virtual host', () => {
   });
 
   it('resolves env overrides before the filtered host variables', () => {
-    const host = new VirtualHost({
+    const host = new Kernel({
       policy: { env: { host: { allow: ['PUBLIC'] }, overrides: [['CUSTOM', 'VAL'], ['PUBLIC', 'over']] } },
       env: { PRIVATE: 'secret', PUBLIC: 'host', OTHER: 'x' },
     });
     expect(host.env).toEqual([['CUSTOM', 'VAL'], ['PUBLIC', 'over']]);
-    const deny = new VirtualHost({ policy: { env: { host: { deny: ['PRIVATE'] }, overrides: [] } }, env: { PRIVATE: 's', A: '1' } });
+    const deny = new Kernel({ policy: { env: { host: { deny: ['PRIVATE'] }, overrides: [] } }, env: { PRIVATE: 's', A: '1' } });
     expect(deny.env).toEqual([['A', '1']]);
-    const none = new VirtualHost({ policy: { env: { host: 'none', overrides: [] } }, env: { A: '1' } });
+    const none = new Kernel({ policy: { env: { host: 'none', overrides: [] } }, env: { A: '1' } });
     expect(none.env).toEqual([]);
   });
 });

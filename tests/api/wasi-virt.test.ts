@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CaptureSink } from '../../src/adapter/host/index.js';
+import { CaptureSink } from '../../src/adapter/kernel/index.js';
 import { WasiVirt } from '../../src/wasi-virt.js';
 import { c, component, ROOT } from '../helpers/guests.js';
 

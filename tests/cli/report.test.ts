@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { report } from '../../src/cli/program.js';
 import { CliError, INTERNAL_EXIT, USAGE_EXIT } from '../../src/cli/errors.js';
 import { PolicyError, PolicyFileError } from '../../src/policy/errors.js';
-import { FsSetupError } from '../../src/adapter/host/fs.js';
+import { FsSetupError } from '../../src/adapter/kernel/fs.js';
 
 function captured(e: unknown, debug = false): { status: number; lines: string[] } {
   let out = '';

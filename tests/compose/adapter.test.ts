@@ -62,7 +62,7 @@ describe('adapter-only output', () => {
     expect(JSON.parse(r.stdout.trim())).toEqual({ code: 1, text: 'bee\n', keys: ['/'], magic: 'WVSNAP', preopens: ['/'] });
   });
 
-  test('createHost gives a VirtualHost with the mount; two hosts share nothing', () => {
+  test('createHost gives a Kernel with the mount; two hosts share nothing', () => {
     const { work, out } = composeAdapter();
     const script = `
       import { createHost } from ${JSON.stringify(join(out, 'virt.js'))};

@@ -27,7 +27,7 @@ describe('runtime closure', () => {
   test('holds the runtime, both faces, the kernel and the host backend', () => {
     const { files } = runtimeFiles(['preview1', 'preview2'], DIST);
     for (const f of [
-      'adapter/bundle/runtime.js', 'adapter/bundle/runtime.d.ts', 'adapter/host/index.js', 'adapter/preview1/index.js',
+      'adapter/bundle/runtime.js', 'adapter/bundle/runtime.d.ts', 'adapter/kernel/index.js', 'adapter/preview1/index.js',
       'adapter/preview1/run.js', 'adapter/preview2/index.js', 'adapter/node/stdio.js', 'virtual-fs/snapshot.js',
       'virtual-fs/host/index.js', 'virtual-fs/resolver.js', 'policy/types.d.ts',
     ]) expect(files).toContain(f);

@@ -2,7 +2,7 @@
  * Running one test case on one ABI and collecting what happened (docs/test-cases.md):
  *
  * - in process (default): preview1 runs the core module through createPreview1 over a
- *   VirtualHost; preview2 wraps the same module with jco's preview1 adapter and runs it
+ *   Kernel; preview2 wraps the same module with jco's preview1 adapter and runs it
  *   through instantiateComponent / runToCompletion. Stdio is captured, the host env is the
  *   case's `host-env` (never the real one), and, as in WASI-Virt's harness, the repository
  *   root is offered read-only at `/` as the embedder's preopen when the policy lets
@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { BufferSource, CaptureSink, ExitSignal, PolicyTrap, VirtualHost, type HostOptions } from '../../src/adapter/host/index.js';
+import { BufferSource, CaptureSink, ExitSignal, PolicyTrap, Kernel, type KernelOptions } from '../../src/adapter/kernel/index.js';
 import { nodePlatform } from '../../src/adapter/node/platform.js';
 import { createPreview1 } from '../../src/adapter/preview1/index.js';
 import { instantiateComponent, runToCompletion } from '../../src/adapter/preview2/instantiate.js';
@@ -139,8 +139,8 @@ export function guestArgv(c: TestCase): string[] {
   return [`${c.component}.wasm`, ...(c.hostFsPath !== undefined ? [c.hostFsPath] : []), ...c.args];
 }
 
-function hostOptions(c: TestCase, policy: Policy, stdout: CaptureSink, stderr: CaptureSink): HostOptions {
-  const options: HostOptions = {
+function hostOptions(c: TestCase, policy: Policy, stdout: CaptureSink, stderr: CaptureSink): KernelOptions {
+  const options: KernelOptions = {
     policy,
     args: guestArgv(c),
     env: { ...c.hostEnv },
@@ -160,9 +160,9 @@ export async function inProcess(c: TestCase, abi: Abi, scratch: string): Promise
   const stdout = new CaptureSink();
   const stderr = new CaptureSink();
   const done = (o: Partial<Outcome>): Outcome => ({ stdout: stdout.text(), stderr: stderr.text(), scratch, ...o });
-  let host: VirtualHost;
+  let host: Kernel;
   try {
-    host = new VirtualHost(hostOptions(c, policy, stdout, stderr));
+    host = new Kernel(hostOptions(c, policy, stdout, stderr));
   } catch (e) {
     return done({ error: message(e) });
   }

@@ -176,8 +176,8 @@ describe('component', () => {
 
   test('every interface the preview2 face serves is in the table, and only those', async () => {
     const { createPreview2 } = await import('../../src/adapter/preview2/index.js');
-    const { VirtualHost } = await import('../../src/adapter/host/index.js');
-    const served = Object.keys(createPreview2(new VirtualHost({ policy: {} }))).filter((k) => !k.includes('@'));
+    const { Kernel } = await import('../../src/adapter/kernel/index.js');
+    const served = Object.keys(createPreview2(new Kernel({ policy: {} }))).filter((k) => !k.includes('@'));
     expect(Object.keys(PREVIEW2_FACETS).sort()).toEqual(served.sort());
   });
 });

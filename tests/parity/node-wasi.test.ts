@@ -12,7 +12,7 @@ import { WASI as NodeWASI } from 'node:wasi';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CaptureSink } from '../../src/adapter/host/index.js';
+import { CaptureSink } from '../../src/adapter/kernel/index.js';
 import { WASI } from '../../src/wasi.js';
 import { EXPECTED_FAILURES } from '../conformance/expected-failures.js';
 import { compileWat, wat } from '../helpers/guests.js';

@@ -1,11 +1,11 @@
 /**
- * Running preview1 guests in tests: a VirtualHost over a policy plus optional host
+ * Running preview1 guests in tests: a Kernel over a policy plus optional host
  * directories, stdout/stderr captured, the guest started through createPreview1.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CaptureSink, VirtualHost, type InputSource, type OutputSink } from '../../src/adapter/host/index.js';
+import { CaptureSink, Kernel, type InputSource, type OutputSink } from '../../src/adapter/kernel/index.js';
 import { createPreview1, type Preview1 } from '../../src/adapter/preview1/index.js';
 import type { Version } from '../../src/adapter/preview1/abi.js';
 import type { FsEntry, Policy } from '../../src/policy/types.js';
@@ -30,11 +30,11 @@ export interface Run {
   stdout: string;
   stderr: string;
   p1: Preview1;
-  host: VirtualHost;
+  host: Kernel;
   instance: WebAssembly.Instance;
 }
 
-export function makeHost(opts: RunOptions = {}): { host: VirtualHost; stdout: CaptureSink; stderr: CaptureSink } {
+export function makeHost(opts: RunOptions = {}): { host: Kernel; stdout: CaptureSink; stderr: CaptureSink } {
   const stdout = new CaptureSink();
   const stderr = new CaptureSink();
   const preopens: Record<string, FsEntry> = {};
@@ -45,7 +45,7 @@ export function makeHost(opts: RunOptions = {}): { host: VirtualHost; stdout: Ca
     fs: { 'host-preopens': true, preopens },
     ...opts.policy,
   };
-  const host = new VirtualHost({ policy, stdout: opts.stdoutSink ?? stdout, stderr, stdin: opts.stdin, preopens: hostPreopens, args: opts.args });
+  const host = new Kernel({ policy, stdout: opts.stdoutSink ?? stdout, stderr, stdin: opts.stdin, preopens: hostPreopens, args: opts.args });
   return { host, stdout, stderr };
 }
 

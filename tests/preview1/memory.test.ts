@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BufferSource, type InputSource, type OutputSink } from '../../src/adapter/host/index.js';
+import { BufferSource, type InputSource, type OutputSink } from '../../src/adapter/kernel/index.js';
 import { E, O, RDWR, Shim } from './shim.js';
 import { tempDir } from './fs-harness.js';
 

@@ -1,14 +1,14 @@
 import type { WasiError } from '../../src/virtual-fs/errors.js';
 /**
- * Helpers for preview1 tests: instantiate a guest against a VirtualHost built from a
+ * Helpers for preview1 tests: instantiate a guest against a Kernel built from a
  * policy, run it, and read what it left in its memory.
  */
-import { VirtualHost, type HostOptions } from '../../src/adapter/host/index.js';
+import { Kernel, type KernelOptions } from '../../src/adapter/kernel/index.js';
 import { createPreview1, type Preview1 } from '../../src/adapter/preview1/index.js';
 import type { Policy } from '../../src/policy/types.js';
 
 export interface Guest {
-  host: VirtualHost;
+  host: Kernel;
   p1: Preview1;
   instance: WebAssembly.Instance;
   memory: WebAssembly.Memory;
@@ -16,8 +16,8 @@ export interface Guest {
   start(): number;
 }
 
-export async function instantiate(bytes: Uint8Array, options: Partial<HostOptions> & { policy?: Policy } = {}): Promise<Guest> {
-  const host = new VirtualHost({ policy: {}, env: {}, ...options });
+export async function instantiate(bytes: Uint8Array, options: Partial<KernelOptions> & { policy?: Policy } = {}): Promise<Guest> {
+  const host = new Kernel({ policy: {}, env: {}, ...options });
   const p1 = createPreview1(host);
   const { instance } = await WebAssembly.instantiate(bytes as Uint8Array<ArrayBuffer>, p1.imports);
   const memory = instance.exports['memory'] as WebAssembly.Memory;

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InputSource } from '../../src/adapter/host/index.js';
+import type { InputSource } from '../../src/adapter/kernel/index.js';
 import { E, RIGHTS, Shim } from './shim.js';
 import { tempDir } from './fs-harness.js';
 

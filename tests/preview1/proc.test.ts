@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PolicyTrap } from '../../src/adapter/host/index.js';
+import { PolicyTrap } from '../../src/adapter/kernel/index.js';
 import { runModule } from '../../src/adapter/preview1/run.js';
 import { GuestTrap } from '../../src/adapter/preview1/proc.js';
 import { ERRNO } from '../../src/virtual-fs/errors.js';

@@ -10,7 +10,7 @@ import { ALL_RIGHTS, RIGHTS } from '../../src/adapter/preview1/abi.js';
 import { ERRNO } from '../../src/virtual-fs/errors.js';
 import { COMPONENTS, compileWat } from '../helpers/guests.js';
 import { makeHost, type RunOptions } from './fs-harness.js';
-import type { CaptureSink, VirtualHost } from '../../src/adapter/host/index.js';
+import type { CaptureSink, Kernel } from '../../src/adapter/kernel/index.js';
 
 export { ERRNO, RIGHTS, ALL_RIGHTS };
 export const E = ERRNO;
@@ -33,7 +33,7 @@ export class Shim {
   constructor(
     readonly instance: WebAssembly.Instance,
     readonly p1: Preview1,
-    readonly host: VirtualHost,
+    readonly host: Kernel,
     readonly stdout: CaptureSink,
     readonly stderr: CaptureSink,
   ) {

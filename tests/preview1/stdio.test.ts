@@ -144,7 +144,7 @@ describe('stdin', () => {
 
   it('the WASI class takes stdin as a string and stdout as a CaptureSink', async () => {
     const { WASI } = await import('../../src/wasi.js');
-    const { CaptureSink } = await import('../../src/adapter/host/index.js');
+    const { CaptureSink } = await import('../../src/adapter/kernel/index.js');
     const out = new CaptureSink();
     const w = new WASI({ version: 'preview1', stdin: 'typed input ✓', stdout: out });
     const { instance } = await WebAssembly.instantiate((await wat('cat')) as Uint8Array<ArrayBuffer>, w.getImportObject());
@@ -154,7 +154,7 @@ describe('stdin', () => {
 
   it('stdio policy: stdin ignored reads EOF, stdout denied is notcapable (76)', async () => {
     const { WASI } = await import('../../src/wasi.js');
-    const { CaptureSink } = await import('../../src/adapter/host/index.js');
+    const { CaptureSink } = await import('../../src/adapter/kernel/index.js');
     const out = new CaptureSink();
     const ignored = new WASI({ version: 'preview1', stdin: 'unseen', stdout: out, policy: { stdio: { stdin: 'ignore', stdout: 'allow', stderr: 'allow' } } });
     const a = await WebAssembly.instantiate((await wat('cat')) as Uint8Array<ArrayBuffer>, ignored.getImportObject());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CaptureSink } from '../../src/adapter/host/index.js';
+import { CaptureSink } from '../../src/adapter/kernel/index.js';
 import { SIGNATURES } from '../../src/adapter/preview1/trace.js';
 import { FUNCTIONS } from '../../src/adapter/preview1/abi.js';
 import type { Policy } from '../../src/policy/types.js';

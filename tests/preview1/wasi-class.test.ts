@@ -4,7 +4,7 @@
  * versions) is checked side by side with node:wasi in tests/parity/node-wasi.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { CaptureSink } from '../../src/adapter/host/index.js';
+import { CaptureSink } from '../../src/adapter/kernel/index.js';
 import { WASI } from '../../src/wasi.js';
 import { wat } from '../helpers/guests.js';
 import { cStrings } from './p1-helpers.js';

@@ -3,7 +3,7 @@
  * args, stdio modes, exit codes and traces, all decided by the policy.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PolicyTrap } from '../../src/adapter/host/index.js';
+import { PolicyTrap } from '../../src/adapter/kernel/index.js';
 import type { Policy } from '../../src/policy/types.js';
 import { runGuest, watComponent } from './helpers.js';
 

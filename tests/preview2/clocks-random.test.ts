@@ -4,7 +4,7 @@
  * error channel).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PolicyTrap } from '../../src/adapter/host/index.js';
+import { PolicyTrap } from '../../src/adapter/kernel/index.js';
 import type { Policy } from '../../src/policy/types.js';
 import { runGuest, watComponent } from './helpers.js';
 

@@ -4,8 +4,8 @@
  * the user's cache stays clean) and run with captured stdio.
  */
 import { join } from 'node:path';
-import { BufferSource, CaptureSink } from '../../src/adapter/host/index.js';
-import type { HostOptions } from '../../src/adapter/host/index.js';
+import { BufferSource, CaptureSink } from '../../src/adapter/kernel/index.js';
+import type { KernelOptions } from '../../src/adapter/kernel/index.js';
 import { runComponent } from '../../src/adapter/preview2/instantiate.js';
 import type { Policy } from '../../src/policy/types.js';
 import { component, ROOT, wat } from '../helpers/guests.js';
@@ -26,7 +26,7 @@ export async function watComponent(name: string): Promise<Uint8Array> {
 export async function runGuest(
   bytes: Uint8Array,
   policy: Policy,
-  options: Omit<HostOptions, 'policy' | 'stdin'> & { stdin?: string } = {},
+  options: Omit<KernelOptions, 'policy' | 'stdin'> & { stdin?: string } = {},
 ): Promise<GuestRun> {
   const stdout = new CaptureSink();
   const stderr = new CaptureSink();

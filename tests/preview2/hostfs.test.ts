@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Platform } from '../../src/adapter/host/index.js';
+import type { Platform } from '../../src/adapter/kernel/index.js';
 import type { Policy } from '../../src/policy/types.js';
 import { openHostDir, openHostFile } from '../../src/virtual-fs/host/index.js';
 import { runGuest, watComponent } from './helpers.js';

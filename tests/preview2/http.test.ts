@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaptureSink, VirtualHost } from '../../src/adapter/host/index.js';
+import { CaptureSink, Kernel } from '../../src/adapter/kernel/index.js';
 import { classesOf, createPreview2, type InputStream, type Pollable } from '../../src/adapter/preview2/index.js';
 import { loadNetwork } from '../../src/adapter/preview2/network-node.js';
 
@@ -39,7 +39,7 @@ type Ctor = new (...a: unknown[]) => Record<string, (...a: unknown[]) => unknown
 type Obj = Record<string, (...a: unknown[]) => unknown>;
 
 async function setup(http: 'allow' | 'deny') {
-  const host = new VirtualHost({ policy: { http }, stdout: new CaptureSink(), env: {} });
+  const host = new Kernel({ policy: { http }, stdout: new CaptureSink(), env: {} });
   const imports = createPreview2(host, { network: await loadNetwork({ sockets: false, http: true }) });
   return { imports, types: imports['wasi:http/types']!, handle: imports['wasi:http/outgoing-handler']!['handle'] as (...a: unknown[]) => unknown, host };
 }

@@ -4,7 +4,7 @@
  * denied network interfaces.
  */
 import { describe, expect, it } from 'vitest';
-import { ExitSignal, PolicyTrap, VirtualHost, CaptureSink } from '../../src/adapter/host/index.js';
+import { ExitSignal, PolicyTrap, Kernel, CaptureSink } from '../../src/adapter/kernel/index.js';
 import {
   classesOf, createPreview2, WASI_VERSIONS, type ImportObject, type Namespace,
 } from '../../src/adapter/preview2/index.js';
@@ -28,7 +28,7 @@ const FS: Policy['fs'] = {
 
 function make(policy: Policy = { fs: FS }, extra: { trace?: (l: string) => void } = {}) {
   const stdout = new CaptureSink();
-  const host = new VirtualHost({ policy, stdout, env: {}, ...extra });
+  const host = new Kernel({ policy, stdout, env: {}, ...extra });
   const imports = createPreview2(host);
   const fn = (iface: string, name: string) => imports[iface]![name] as (...a: unknown[]) => unknown;
   return { host, imports, fn, stdout, cls: classesOf(imports) };

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CaptureSink } from '../../src/adapter/host/index.js';
+import { CaptureSink } from '../../src/adapter/kernel/index.js';
 import { runComponent } from '../../src/adapter/preview2/instantiate.js';
 import {
   clearMemoryCache, ComponentLoadError, JCO_DEBUG_DEFINITION, rewriteGenerated, transpileComponent, transpileStats,

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildGuestFs, FsSetupError } from '../../src/adapter/host/fs.js';
-import type { Platform } from '../../src/adapter/host/platform.js';
+import { buildGuestFs, FsSetupError } from '../../src/adapter/kernel/fs.js';
+import type { Platform } from '../../src/adapter/kernel/platform.js';
 import type { FsPolicy } from '../../src/policy/types.js';
 import { buildSnapshot } from '../../src/virtual-fs/snapshot-builder.js';
 import { cleanup, listVia, tempDir, textVia, writeTree } from './snapshot-helpers.js';

@@ -1,6 +1,6 @@
 /**
  * The `virtualize` entries of a policy with the keys the host looks their snapshots up
- * by (src/adapter/host/fs.ts: the preopen name, then the path inside nested `dir`
+ * by (src/adapter/kernel/fs.ts: the preopen name, then the path inside nested `dir`
  * entries). Compose builds one snapshot per entry; a bundle checks it holds each.
  */
 import type { FsEntry, Policy, VirtualizeOptions } from '../../policy/types.js';

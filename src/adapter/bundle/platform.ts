@@ -6,7 +6,7 @@
  * snapshot is an error instead (and the builder, with fast-glob, stays out of out/).
  */
 import { openHostDir, openHostFile } from '../../virtual-fs/host/index.js';
-import type { Platform } from '../host/platform.js';
+import type { Platform } from '../kernel/platform.js';
 import { FdSink, FdSource, StdioGroup } from '../node/stdio.js';
 
 export function bundlePlatform(): Platform {

@@ -6,7 +6,7 @@
  * modules are compiled.
  */
 import { readFileSync } from 'node:fs';
-import type { VirtualHost } from '../host/index.js';
+import type { Kernel } from '../kernel/index.js';
 import { createPreview2, type ImportObject } from '../preview2/index.js';
 import type { NetworkProvider } from '../preview2/network-types.js';
 import type { ComponentApp } from './manifest.js';
@@ -41,7 +41,7 @@ export async function loadComponent(base: URL, app: ComponentApp): Promise<Loade
  * the policy allows them, http whenever it imports it (a guest may build a request before
  * the policy refuses it; without the shim's types that would trap). Same rule as `run`.
  */
-export function needsNetwork(imports: string[], host: VirtualHost): { sockets: boolean; http: boolean } {
+export function needsNetwork(imports: string[], host: Kernel): { sockets: boolean; http: boolean } {
   return {
     sockets: host.allows('sockets') && imports.some((i) => i.startsWith('wasi:sockets/')),
     http: imports.some((i) => i.startsWith('wasi:http/')),
@@ -73,7 +73,7 @@ export async function loadNetwork(want: { sockets: boolean; http: boolean }): Pr
 
 export { createPreview2 };
 
-export async function instantiate(loaded: LoadedComponent, app: ComponentApp, host: VirtualHost, network?: NetworkProvider): Promise<ComponentExports> {
+export async function instantiate(loaded: LoadedComponent, app: ComponentApp, host: Kernel, network?: NetworkProvider): Promise<ComponentExports> {
   const want = needsNetwork(app.imports, host);
   const net = network ?? (want.sockets || want.http ? await loadNetwork(want) : undefined);
   return loaded.instantiate(createPreview2(host, { network: net }));

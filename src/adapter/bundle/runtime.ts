@@ -10,10 +10,10 @@
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { ExitSignal } from '../host/exit.js';
-import { VirtualHost, type HostOptions, type InputSource, type OutputSink } from '../host/index.js';
-import { BufferSource } from '../host/stdio.js';
-import type { Platform } from '../host/platform.js';
+import { ExitSignal } from '../kernel/exit.js';
+import { Kernel, type KernelOptions, type InputSource, type OutputSink } from '../kernel/index.js';
+import { BufferSource } from '../kernel/stdio.js';
+import type { Platform } from '../kernel/platform.js';
 import type { Preview1 } from '../preview1/index.js';
 import type { ImportObject } from '../preview2/index.js';
 import type { NetworkProvider } from '../preview2/network-types.js';
@@ -49,13 +49,13 @@ export interface BundleOptions {
 
 export interface Preview2ImportOptions extends BundleOptions {
   /** An existing host to serve (see createHost); by default a new one. */
-  host?: VirtualHost;
+  host?: Kernel;
   /** sockets / http implementation (see loadNetwork). Without one they fail as if unsupported. */
   network?: NetworkProvider;
 }
 
 export interface Preview1ImportOptions extends BundleOptions {
-  host?: VirtualHost;
+  host?: Kernel;
   /** `wasi_unstable` instead of `wasi_snapshot_preview1`. */
   version?: 'preview1' | 'unstable';
 }
@@ -67,7 +67,7 @@ export interface RunOptions extends BundleOptions {
 
 /** The preview1 face of a host, for a core module instantiated elsewhere. */
 export interface Preview1Binding extends Preview1 {
-  readonly host: VirtualHost;
+  readonly host: Kernel;
   /** Flush output and close host directories. */
   dispose(): void;
 }
@@ -109,16 +109,16 @@ export class Bundle {
   }
 
   /** A virtual host for this policy, with the bundle's snapshots. */
-  createHost(options: BundleOptions = {}): VirtualHost {
-    return new VirtualHost(this.hostOptions(options));
+  createHost(options: BundleOptions = {}): Kernel {
+    return new Kernel(this.hostOptions(options));
   }
 
-  private hostOptions(options: BundleOptions): HostOptions {
+  private hostOptions(options: BundleOptions): KernelOptions {
     const debug = this.policy.debug === true;
     const args = (options.args ?? []).map(String);
     const policy: Policy = { ...this.policy, args: [...(this.policy.args ?? [this.manifest.program]), ...args] };
     const { stdin, stdout, stderr, env, preopens } = options;
-    const hostOptions: HostOptions = {
+    const hostOptions: KernelOptions = {
       policy,
       platform: options.platform ?? bundlePlatform(),
       snapshots: this.allSnapshots(),
@@ -272,5 +272,5 @@ export function openBundle(entryUrl: string, manifest: BundleManifest, faces: Fa
 }
 
 export { ExitSignal };
-export { CaptureSink, BufferSource } from '../host/stdio.js';
-export { PolicyTrap } from '../host/exit.js';
+export { CaptureSink, BufferSource } from '../kernel/stdio.js';
+export { PolicyTrap } from '../kernel/exit.js';

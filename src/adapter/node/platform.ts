@@ -7,7 +7,7 @@
 import type { VirtualizeOptions } from '../../policy/types.js';
 import { openHostDir, openHostFile } from '../../virtual-fs/host/index.js';
 import { buildSnapshot } from '../../virtual-fs/snapshot-builder.js';
-import type { Platform } from '../host/platform.js';
+import type { Platform } from '../kernel/platform.js';
 import { FdSink, FdSource, StdioGroup } from './stdio.js';
 
 export interface NodePlatformOptions {

@@ -5,8 +5,8 @@
  * line `wasi-virt: error: ...` with status 2. Lines are written synchronously to fd 2,
  * after everything the guest wrote. Node-only, but free of the CLI, so bundles carry it.
  */
-import { PolicyTrap } from '../host/exit.js';
-import { FsSetupError } from '../host/fs.js';
+import { PolicyTrap } from '../kernel/exit.js';
+import { FsSetupError } from '../kernel/fs.js';
 import { writeAll } from './stdio.js';
 
 export const TRAP_EXIT = 134;

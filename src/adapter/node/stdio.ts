@@ -12,7 +12,7 @@
  *   - another sink or the stdin source of the same group is about to act (stdout before
  *     any stderr write, both before a stdin read: the interleaving a reader sees is the
  *     one the guest produced);
- *   - the guest syncs (fd_sync / flush), exits, or its start() returns (VirtualHost.flush);
+ *   - the guest syncs (fd_sync / flush), exits, or its start() returns (Kernel.flush);
  *   - the oldest buffered byte is more than 50 ms old when a write arrives (the clock is
  *     read on the 2nd, 4th, 8th, ... 64th write of a batch and every 64th after: reading
  *     it costs ~0.1 µs, more than buffering the write itself, and a slow writer is seen
@@ -26,7 +26,7 @@
 import fs from 'node:fs';
 import tty from 'node:tty';
 import { fromHostError, WasiError } from '../../virtual-fs/errors.js';
-import type { InputSource, OutputSink } from '../host/stdio.js';
+import type { InputSource, OutputSink } from '../kernel/stdio.js';
 
 const BUFFER_BYTES = 64 * 1024;
 const WRITE_THROUGH_BYTES = 16 * 1024;

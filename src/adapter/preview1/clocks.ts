@@ -5,7 +5,7 @@
  * them (from the monotonic clock, as wasmtime does).
  */
 import { fail } from '../../virtual-fs/errors.js';
-import type { Clocks } from '../host/clocks.js';
+import type { Clocks } from '../kernel/clocks.js';
 import { CLOCKID } from './abi.js';
 import { syscall, type Imports, type Preview1Context } from './context.js';
 

@@ -3,7 +3,7 @@
  * memory, and the fd table. Subsystem modules (args.ts, fd.ts, path.ts, ...) each take
  * the context and return their slice of the import object.
  */
-import { ExitSignal, PolicyTrap, type VirtualHost } from '../host/index.js';
+import { ExitSignal, PolicyTrap, type Kernel } from '../kernel/index.js';
 import { fail, toErrno, WasiError, type ErrorCode } from '../../virtual-fs/errors.js';
 import type { FileType } from '../../virtual-fs/handle.js';
 import { ALL_RIGHTS, RIGHTS, type Version } from './abi.js';
@@ -53,7 +53,7 @@ export class Preview1Context {
   readonly fds = new FdTable();
 
   constructor(
-    readonly host: VirtualHost,
+    readonly host: Kernel,
     readonly version: Version,
   ) {
     this.fds.insert({ handle: host.stdin, rightsBase: STDIO_RIGHTS, rightsInheriting: 0n });

@@ -1,9 +1,9 @@
 /**
  * The preview1 face: a `wasi_snapshot_preview1` (or `wasi_unstable`) import object over
- * a VirtualHost. One small module per subsystem contributes its functions (uwasi's
+ * a Kernel. One small module per subsystem contributes its functions (uwasi's
  * provider shape); this file composes them and runs the guest's entry points.
  */
-import { ExitSignal, type VirtualHost } from '../host/index.js';
+import { ExitSignal, type Kernel } from '../kernel/index.js';
 import { fail } from '../../virtual-fs/errors.js';
 import { FUNCTIONS, MODULE_NAME, type Version } from './abi.js';
 import { Preview1Context, syscall, type Imports } from './context.js';
@@ -37,7 +37,7 @@ export interface Preview1 {
   initialize(instance: WebAssembly.Instance): void;
 }
 
-export function createPreview1(host: VirtualHost, options: Preview1Options = {}): Preview1 {
+export function createPreview1(host: Kernel, options: Preview1Options = {}): Preview1 {
   const version = options.version ?? 'preview1';
   const context = new Preview1Context(host, version);
   const composed: Imports = {};

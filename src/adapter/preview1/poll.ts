@@ -9,7 +9,7 @@
  * deterministic mode time is virtual, so it jumps straight to the deadline. A deadline
  * already past returns at once. Ready events are written in subscription order.
  */
-import { blockFor } from '../host/clocks.js';
+import { blockFor } from '../kernel/clocks.js';
 import { fail, WasiError, toErrno, type ErrorCode } from '../../virtual-fs/errors.js';
 import type { Handle } from '../../virtual-fs/handle.js';
 import { CLOCKID, EVENT_SIZE, EVENTTYPE, RIGHTS, SUBCLOCKFLAGS_ABSTIME, SUBSCRIPTION_SIZE } from './abi.js';

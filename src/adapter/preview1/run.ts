@@ -3,11 +3,11 @@
  * virtual host, run `_start`, deliver output, release host resources. Platform-neutral:
  * the platform (and with it stdio, host directories, snapshots) comes in the options.
  */
-import { VirtualHost, type HostOptions } from '../host/index.js';
+import { Kernel, type KernelOptions } from '../kernel/index.js';
 import { MODULE_NAME, type Version } from './abi.js';
 import { createPreview1 } from './index.js';
 
-export interface RunModuleOptions extends HostOptions {
+export interface RunModuleOptions extends KernelOptions {
   /** Which preview1 namespace to provide. Default: the one the module imports. */
   version?: Version;
   /** Further imports (modules other than WASI) the program needs. */
@@ -34,7 +34,7 @@ export async function runModule(
 ): Promise<{ code: number }> {
   const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
   const version = options.version ?? detectVersion(module);
-  const host = new VirtualHost(options);
+  const host = new Kernel(options);
   try {
     const p1 = createPreview1(host, { version });
     const imports: WebAssembly.Imports = { ...options.imports, ...p1.imports };

@@ -8,7 +8,7 @@
  * untraced path carries no cost at all. Decoding reads guest memory defensively: a bad
  * pointer shows as `<fault>` in the line and is left for the call itself to report.
  */
-import { ExitSignal, PolicyTrap } from '../host/index.js';
+import { ExitSignal, PolicyTrap } from '../kernel/index.js';
 import { ERRNO, type ErrnoName, type WasiError } from '../../virtual-fs/errors.js';
 import { ADVICE, ALL_RIGHTS, CLOCKID, EVENTTYPE, FDFLAGS, FSTFLAGS, OFLAGS, RIGHTS, SUBSCRIPTION_SIZE, WHENCE } from './abi.js';
 import type { Imports, Preview1Context } from './context.js';

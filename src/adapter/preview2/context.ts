@@ -4,8 +4,8 @@
  * failure reaches the guest (an `error-code` for `result` functions, a stream error, or a
  * trap where the interface has no error channel).
  */
-import type { VirtualHost } from '../host/index.js';
-import { PolicyTrap } from '../host/exit.js';
+import type { Kernel } from '../kernel/index.js';
+import { PolicyTrap } from '../kernel/exit.js';
 import { toPreview2, WasiError } from '../../virtual-fs/errors.js';
 import type { Descriptor, DirectoryEntryStream } from './filesystem.js';
 import type { InputStream, IoError, OutputStream, Pollable } from './io.js';
@@ -29,7 +29,7 @@ export interface Classes {
 }
 
 export interface Ctx {
-  readonly host: VirtualHost;
+  readonly host: Kernel;
   readonly cls: Classes;
   readonly network: NetworkProvider | undefined;
 }
@@ -44,7 +44,7 @@ export type ImportObject = Record<string, Namespace>;
  * thrown non-Error as the `err` payload; a thrown Error would be a trap, so anything that
  * is not a kernel failure is rethrown as is (a host bug should trap, not be hidden).
  */
-export function errorCode(host: VirtualHost, e: unknown): string {
+export function errorCode(host: Kernel, e: unknown): string {
   if (e instanceof WasiError) {
     host.lastError = e;
     return toPreview2(e.code);
@@ -53,7 +53,7 @@ export function errorCode(host: VirtualHost, e: unknown): string {
 }
 
 /** For a function without an error channel: a kernel failure becomes a trap naming it. */
-export function trap(host: VirtualHost, e: unknown): unknown {
+export function trap(host: Kernel, e: unknown): unknown {
   if (e instanceof WasiError) {
     host.lastError = e;
     return new PolicyTrap(e.detail ?? e.code);

@@ -1,6 +1,6 @@
 /**
  * The preview2 face: a jco import object for every WASI 0.2.x interface, built over one
- * VirtualHost. Each WIT package has its module (io, cli, clocks, filesystem, random,
+ * Kernel. Each WIT package has its module (io, cli, clocks, filesystem, random,
  * sockets, http); this composes them and adds versioned keys.
  *
  * Keys: jco's instantiation mode reads unversioned keys (`wasi:cli/environment`); the
@@ -9,7 +9,7 @@
  * look interfaces up with the version. Later 0.2.x revisions only add members, so one
  * object serves every version.
  */
-import type { VirtualHost } from '../host/index.js';
+import type { Kernel } from '../kernel/index.js';
 import { Bridge } from './bridge.js';
 import { createCli, TerminalInput, TerminalOutput } from './cli.js';
 import { createClocks } from './clocks.js';
@@ -53,7 +53,7 @@ export function classesOf(imports: ImportObject): Classes {
   };
 }
 
-export function createPreview2(host: VirtualHost, options: Preview2Options = {}): ImportObject {
+export function createPreview2(host: Kernel, options: Preview2Options = {}): ImportObject {
   const cls = host.trace ? tracedClasses(host, BASE) : BASE;
   const ctx: Ctx = { host, cls, network: options.network };
   const bridge = options.network ? new Bridge(ctx, options.network) : undefined;

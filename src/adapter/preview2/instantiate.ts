@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { VirtualHost, type HostOptions } from '../host/index.js';
+import { Kernel, type KernelOptions } from '../kernel/index.js';
 import { createPreview2, type ImportObject } from './index.js';
 import { loadNetwork } from './network-node.js';
 import type { NetworkProvider } from './network-types.js';
@@ -69,14 +69,14 @@ export interface InstantiateOptions extends LoadOptions {
 export interface ComponentInstance {
   exports: ComponentExports;
   imports: ImportObject;
-  host: VirtualHost;
+  host: Kernel;
   loaded: LoadedComponent;
 }
 
-/** Instantiate a component over a VirtualHost the caller built (and disposes). */
+/** Instantiate a component over a Kernel the caller built (and disposes). */
 export async function instantiateComponent(
   bytes: Uint8Array,
-  host: VirtualHost,
+  host: Kernel,
   options: InstantiateOptions = {},
 ): Promise<ComponentInstance> {
   const loaded = await loadComponent(bytes, options);
@@ -94,14 +94,14 @@ export async function instantiateComponent(
  * preview2-shim's sockets / http, only for components that import them: sockets only
  * when allowed, http whenever imported (its types work even when requests are denied).
  */
-async function networkFor(imports: string[], host: VirtualHost): Promise<NetworkProvider | undefined> {
+async function networkFor(imports: string[], host: Kernel): Promise<NetworkProvider | undefined> {
   const sockets = host.allows('sockets') && imports.some((i) => i.startsWith('wasi:sockets/'));
   const http = imports.some((i) => i.startsWith('wasi:http/'));
   if (!sockets && !http) return undefined;
   return loadNetwork({ sockets, http });
 }
 
-export interface RunComponentOptions extends HostOptions, InstantiateOptions {}
+export interface RunComponentOptions extends KernelOptions, InstantiateOptions {}
 
 /**
  * Run a command component to completion: its exit code (0 when `run` returns ok, 1 when
@@ -109,7 +109,7 @@ export interface RunComponentOptions extends HostOptions, InstantiateOptions {}
  * (or a policy trap) is thrown after the host is torn down.
  */
 export async function runComponent(bytes: Uint8Array, options: RunComponentOptions): Promise<{ code: number }> {
-  const host = new VirtualHost(options);
+  const host = new Kernel(options);
   try {
     const { exports } = await instantiateComponent(bytes, host, options);
     return { code: runToCompletion(exports) };

@@ -3,7 +3,7 @@
  * the transpile and instantiate code so a bundle, which carries a component transpiled
  * at compose time, can use it without bringing jco along.
  */
-import { ExitSignal } from '../host/exit.js';
+import { ExitSignal } from '../kernel/exit.js';
 
 export type ComponentExports = Record<string, unknown>;
 

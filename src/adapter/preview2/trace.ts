@@ -4,8 +4,8 @@
  * host traces: untraced import objects use the plain classes and functions, so tracing
  * costs nothing when it is off.
  */
-import type { VirtualHost } from '../host/index.js';
-import { ExitSignal } from '../host/exit.js';
+import type { Kernel } from '../kernel/index.js';
+import { ExitSignal } from '../kernel/exit.js';
 import type { Classes, Namespace } from './context.js';
 
 export function kebab(name: string): string {
@@ -57,7 +57,7 @@ export function fmt(v: unknown, depth = 0): string {
   return `{${parts.join(', ')}}`;
 }
 
-function fmtThrown(host: VirtualHost, e: unknown): string {
+function fmtThrown(host: Kernel, e: unknown): string {
   if (e instanceof ExitSignal) return `exit ${e.code}`;
   if (e instanceof Error) return `trap: ${e.message}`;
   const why = host.lastError?.detail;
@@ -65,7 +65,7 @@ function fmtThrown(host: VirtualHost, e: unknown): string {
 }
 
 /** Run `f` and log one line for it. */
-function traced<T>(host: VirtualHost, label: string, args: unknown[], self: unknown, f: () => T): T {
+function traced<T>(host: Kernel, label: string, args: unknown[], self: unknown, f: () => T): T {
   const line = `${label}(${[...(self === undefined ? [] : [self]), ...args].map((a) => fmt(a)).join(', ')})`;
   host.lastError = undefined;
   let result: T;
@@ -87,7 +87,7 @@ function methodNames(proto: object): string[] {
 }
 
 /** Wrap the methods (and statics) of a class of this import object in place. */
-export function traceClassInPlace(host: VirtualHost, iface: string, C: Ctor): void {
+export function traceClassInPlace(host: Kernel, iface: string, C: Ctor): void {
   const res = kebab(C.name);
   for (const m of methodNames(C.prototype)) {
     const orig = C.prototype[m] as Fn;
@@ -119,7 +119,7 @@ const CLASS_IFACE: Record<keyof Classes, string> = {
  * and every module creates resources through them, so instanceof holds and the shared
  * classes stay untouched for untraced hosts.
  */
-export function tracedClasses(host: VirtualHost, base: Classes): Classes {
+export function tracedClasses(host: Kernel, base: Classes): Classes {
   const out = {} as Record<keyof Classes, unknown>;
   for (const key of Object.keys(base) as (keyof Classes)[]) {
     const B = base[key] as unknown as new (...a: unknown[]) => object;
@@ -141,7 +141,7 @@ export function tracedClasses(host: VirtualHost, base: Classes): Classes {
  * made for this import object alone (passthrough twins, denied placeholders) are traced
  * in place. Shared classes (already traced subclasses) are left alone.
  */
-export function traceNamespace(host: VirtualHost, iface: string, ns: Namespace, shared: Set<unknown>): Namespace {
+export function traceNamespace(host: Kernel, iface: string, ns: Namespace, shared: Set<unknown>): Namespace {
   const out: Namespace = {};
   for (const [k, v] of Object.entries(ns)) {
     if (typeof v !== 'function') {

@@ -15,7 +15,7 @@ import { NEUTRAL_PLATFORM, type Platform } from './platform.js';
 import { createRandom, type RandomSource } from './random.js';
 import { StdinHandle, StdoutHandle, type InputSource, type OutputSink } from './stdio.js';
 
-export interface HostOptions {
+export interface KernelOptions {
   policy: Policy;
   /** The guest's argv when the policy leaves args unset (program name first). */
   args?: string[];
@@ -33,7 +33,7 @@ export interface HostOptions {
   trace?: ((line: string) => void) | boolean;
 }
 
-export class VirtualHost {
+export class Kernel {
   readonly policy: Policy;
   readonly args: string[];
   readonly env: [string, string][];
@@ -51,7 +51,7 @@ export class VirtualHost {
   private readonly owned: Handle[] = [];
   private readonly disposers: (() => void)[] = [];
 
-  constructor(options: HostOptions) {
+  constructor(options: KernelOptions) {
     const platform = options.platform ?? NEUTRAL_PLATFORM;
     const policy = options.policy;
     this.policy = policy;
