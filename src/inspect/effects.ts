@@ -131,17 +131,19 @@ function fsRule(policy: Policy): Rule {
   const fs = policy.fs;
   if (!fs) return { effect: 'passthrough', detail: "the embedder's preopens (fs is not virtualized)" };
   const places = fsPlaces(policy);
-  const parts = places.map((p) => {
-    switch (p.what) {
-      case 'memory': return `${p.guest} in memory`;
-      case 'snapshot': return `${p.guest} snapshot of ${p.host}`;
-      case 'host-dir': return `${p.guest} host dir ${p.host}${p.readonly ? ' (read-only)' : ''}`;
-      case 'host-file': return `${p.guest} host file ${p.host}`;
-    }
-  });
+  const parts = places.map(placeText);
   if (fs['host-preopens']) parts.push("the embedder's preopens");
   const host = fs['host-preopens'] || places.some((p) => p.what === 'host-dir' || p.what === 'host-file');
   if (host) return { effect: 'passthrough', detail: parts.join('; ') };
   if (places.length > 0) return { effect: 'virtualized', detail: `read-only: ${parts.join('; ')}` };
   return { effect: 'denied', detail: 'no preopens: the guest sees no file system' };
+}
+
+function placeText(p: FsPlace): string {
+  switch (p.what) {
+    case 'memory': return `${p.guest} in memory`;
+    case 'snapshot': return `${p.guest} snapshot of ${p.host}`;
+    case 'host-dir': return `${p.guest} host dir ${p.host}${p.readonly ? ' (read-only)' : ''}`;
+    case 'host-file': return `${p.guest} host file ${p.host}`;
+  }
 }

@@ -239,20 +239,15 @@ class OverlayDir extends DirHandle {
   }
   override renameAt(name: string, dst: DirHandle, dstName: string): void {
     this.busy(name);
-    const target = unwrapFor(dst, dstName);
-    this.inner.renameAt(name, target, dstName);
+    this.inner.renameAt(name, unwrapDir(dst, dstName), dstName);
   }
   override linkAt(name: string, dst: DirHandle, dstName: string): void {
     this.busy(name);
-    this.inner.linkAt(name, unwrapFor(dst, dstName), dstName);
+    this.inner.linkAt(name, unwrapDir(dst, dstName), dstName);
   }
   override sameDevice(other: DirHandle): boolean {
     return this.inner.sameDevice(other instanceof OverlayDir ? other.inner : other);
   }
-}
-
-function unwrapFor(dst: DirHandle, dstName: string): DirHandle {
-  return unwrapDir(dst, dstName);
 }
 
 function wrapHandle(h: Handle, node: TrieNode): Handle {

@@ -7,7 +7,7 @@
  * absolute symlink targets are refused, as are NUL bytes. Backends only ever see one
  * component (no slash) at a time.
  */
-import { fail, WasiError } from './errors.js';
+import { fail } from './errors.js';
 import type { DirHandle } from './handle.js';
 
 /** Symlinks followed in one resolution before it fails with `loop` (Linux's MAXSYMLINKS). */
@@ -100,9 +100,4 @@ function splice(pending: string[], target: string, path: string): string[] {
   if (target.length === 0) fail('noent', `empty symlink target in "${path}"`);
   if (target.charCodeAt(0) === 47) fail('notcapable', `symlink in "${path}" points to absolute path "${target}"`);
   return pending.concat(target.split('/').reverse());
-}
-
-/** True when `err` is the given code (for tests and faces). */
-export function isCode(err: unknown, code: string): boolean {
-  return err instanceof WasiError && err.code === code;
 }

@@ -9,7 +9,7 @@ import net from 'node:net';
 import nodePath from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { compareNames } from '../../src/util/names.js';
-import { WasiError } from '../../src/virtual-fs/errors.js';
+import type { WasiError } from '../../src/virtual-fs/errors.js';
 import { DirHandle, type Handle } from '../../src/virtual-fs/handle.js';
 import type { Confinement } from '../../src/virtual-fs/host/confine.js';
 import { HostPathError, openHostDir, openHostFile, type HostDir } from '../../src/virtual-fs/host/index.js';

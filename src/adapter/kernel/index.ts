@@ -5,7 +5,7 @@
  * random, exit, the mount table, confinement) live here or below, never in a face.
  */
 import type { Policy } from '../../policy/types.js';
-import { WasiError } from '../../virtual-fs/errors.js';
+import type { WasiError } from '../../virtual-fs/errors.js';
 import { Handle, type DirHandle } from '../../virtual-fs/handle.js';
 import { createClocks, type Clocks } from './clocks.js';
 import { resolveEnv } from './env.js';

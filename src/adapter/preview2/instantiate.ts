@@ -15,7 +15,7 @@ import { ComponentLoadError, transpileComponent, type TranspiledComponent } from
 /** What jco's `instantiate` returns: the component's exports by name. */
 import { runToCompletion, type ComponentExports } from './run-exports.js';
 
-export { NotACommandError, runExport, runToCompletion, type ComponentExports } from './run-exports.js';
+export { NotACommandError, runToCompletion, type ComponentExports } from './run-exports.js';
 
 export interface LoadedComponent {
   transpiled: TranspiledComponent;

@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import { compareNames } from '../../util/names.js';
 import { fail } from '../errors.js';
 import {
-  DirHandle, Handle,
+  DirHandle, type Handle,
   type DirEntry, type OpenRequest, type Stat, type TimeChange, type Walk,
 } from '../handle.js';
 import { unwrapDir } from '../mount-table.js';
@@ -83,13 +83,14 @@ export class HostDir extends DirHandle {
     return this.path === '/' ? '/' + name : this.path + '/' + name;
   }
 
-  /** Path fallback: the path must still name this very directory. */
-  private verify(): void {
+  /** Path fallback: the path must still name this very directory (returned for use). */
+  private verify(): string {
     const now = lstatBig(this.path!, '.');
     if (!now) fail('noent', 'directory was moved or removed');
     if (now.dev !== this.ident!.dev || now.ino !== this.ident!.ino) {
       fail('notcapable', 'directory was replaced since it was opened');
     }
+    return this.path!;
   }
 
   private childPath(name: string): string | undefined {
@@ -117,7 +118,7 @@ export class HostDir extends DirHandle {
         viaNode: (a, m) => fs.futimesSync(fd, a, m),
         touch: () => this.ctx.confinement === 'proc'
           ? { path: '/proc/self/fd/0', stdin: fd, noDereference: false }
-          : (this.verify(), { path: this.path!, noDereference: true }),
+          : { path: this.verify(), noDereference: true },
       }, atim, mtim);
     } catch (e) {
       hostFail(e, 'set times', '.');
@@ -143,7 +144,7 @@ export class HostDir extends DirHandle {
     const fd = this.live();
     let dirents: fs.Dirent[];
     try {
-      dirents = fs.readdirSync(this.ctx.confinement === 'proc' ? PROC_FD + fd : (this.verify(), this.path!), { withFileTypes: true });
+      dirents = fs.readdirSync(this.ctx.confinement === 'proc' ? PROC_FD + fd : this.verify(), { withFileTypes: true });
     } catch (e) {
       return hostFail(e, 'readdir', '.');
     }
@@ -362,7 +363,8 @@ export class HostDir extends DirHandle {
     if (this.readonly) refuseReadOnly();
     if (name === '.') {
       this.at(name);
-      return this.setTimes(atim, mtim);
+      this.setTimes(atim, mtim);
+      return;
     }
     const p = this.at(name);
     try {
