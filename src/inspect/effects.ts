@@ -7,6 +7,8 @@
  * The rules mirror the kernel (src/adapter/kernel): an undefined subsystem is whatever the
  * embedder supplies, which for every runner we ship means the host's.
  */
+import { DEFAULT_START, DEFAULT_STEP_NS } from '../adapter/kernel/clocks.js';
+import { DEFAULT_SEED } from '../adapter/kernel/random.js';
 import type { FsEntry, Policy } from '../policy/types.js';
 
 export type Effect = 'passthrough' | 'virtualized' | 'ignored' | 'denied' | 'unprovided';
@@ -36,14 +38,14 @@ export function facetRule(policy: Policy, facet: Facet): Rule {
       if (c === 'deny') return { effect: 'denied', detail: 'clocks = deny: every clock reading fails' };
       if (c && typeof c === 'object') {
         const d = c.deterministic;
-        return { effect: 'virtualized', detail: `deterministic: starts ${d.start ?? '2000-01-01T00:00:00Z'}, +${d['step-ns'] ?? 1_000_000} ns per reading` };
+        return { effect: 'virtualized', detail: `deterministic: starts ${d.start ?? DEFAULT_START}, +${d['step-ns'] ?? DEFAULT_STEP_NS} ns per reading` };
       }
       return { effect: 'passthrough', detail: "the host's wall and monotonic clocks" };
     }
     case 'random': {
       const r = policy.random;
       if (r === 'deny') return { effect: 'denied', detail: 'random = deny: every request fails' };
-      if (r && typeof r === 'object') return { effect: 'virtualized', detail: `deterministic: seeded with ${r.deterministic.seed ?? 0}` };
+      if (r && typeof r === 'object') return { effect: 'virtualized', detail: `deterministic: seeded with ${r.deterministic.seed ?? DEFAULT_SEED}` };
       return { effect: 'passthrough', detail: "the host's secure random source" };
     }
     case 'exit':

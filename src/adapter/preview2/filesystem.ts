@@ -36,12 +36,12 @@ export interface DescriptorStat {
   statusChangeTimestamp: Datetime;
 }
 
-const ADVICE: Record<string, Advice> = {
+const ADVICE_OF: Record<string, Advice> = {
   normal: 'normal', sequential: 'sequential', random: 'random',
   'will-need': 'willneed', 'dont-need': 'dontneed', 'no-reuse': 'noreuse',
 };
 
-function toStat(s: Stat): DescriptorStat {
+function descriptorStat(s: Stat): DescriptorStat {
   return {
     type: s.type,
     linkCount: s.nlink,
@@ -120,7 +120,7 @@ export class Descriptor {
   }
 
   advise(offset: bigint, length: bigint, advice: string): void {
-    try { this.handle.advise(offset, length, ADVICE[advice] ?? 'normal'); } catch (e) { this.#fail(e); }
+    try { this.handle.advise(offset, length, ADVICE_OF[advice] ?? 'normal'); } catch (e) { this.#fail(e); }
   }
 
   syncData(): void {
@@ -192,7 +192,7 @@ export class Descriptor {
   }
 
   stat(): DescriptorStat {
-    try { return toStat(this.handle.stat()); } catch (e) { return this.#fail(e); }
+    try { return descriptorStat(this.handle.stat()); } catch (e) { return this.#fail(e); }
   }
 
   /** Run a path operation from this directory, its failures thrown as error codes. */
@@ -203,7 +203,7 @@ export class Descriptor {
   }
 
   statAt(pathFlags: PathFlags, path: string): DescriptorStat {
-    return toStat(this.#path((d) => statPath(d, path, !!pathFlags.symlinkFollow)));
+    return descriptorStat(this.#path((d) => statPath(d, path, !!pathFlags.symlinkFollow)));
   }
 
   setTimesAt(pathFlags: PathFlags, path: string, atime: NewTimestamp, mtime: NewTimestamp): void {

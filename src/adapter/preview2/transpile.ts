@@ -189,7 +189,12 @@ const pending = new Map<string, Promise<TranspiledComponent>>();
  * The transpiled form of a component: from this process's memory, the disk cache, or
  * jco-transpile (then stored in both).
  */
-export function transpileComponent(bytes: Uint8Array, options: { cacheDir?: string } = {}): Promise<TranspiledComponent> {
+export interface TranspileOptions {
+  /** Cache directory for transpiled output (default: cacheDir()). */
+  cacheDir?: string;
+}
+
+export function transpileComponent(bytes: Uint8Array, options: TranspileOptions = {}): Promise<TranspiledComponent> {
   const root = options.cacheDir ?? cacheDir();
   const key = componentKey(bytes);
   const memKey = `${root}\0${key}`;
