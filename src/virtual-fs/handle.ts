@@ -7,6 +7,7 @@
  * what they support. A writable in-memory layer is one more pair of subclasses.
  */
 import { fail, type ErrorCode } from './errors.js';
+import { refuseReadOnly } from './read-only.js';
 
 export type FileType =
   | 'unknown' | 'block-device' | 'character-device' | 'directory' | 'fifo'
@@ -159,7 +160,7 @@ export abstract class DirHandle extends Handle {
 
   /** The same answer, from every backend, for a write where writing is not allowed. */
   protected refuseWrite(): never {
-    fail('rofs', 'read-only file system');
+    return refuseReadOnly();
   }
 
   /**

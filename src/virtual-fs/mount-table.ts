@@ -11,6 +11,7 @@
  */
 import { compareNames } from '../util/names.js';
 import { fail, WasiError } from './errors.js';
+import { checkReadOnlyOpen } from './read-only.js';
 import {
   DirHandle, Handle,
   type DirEntry, type OpenRequest, type Stat, type TimeChange, type Walk,
@@ -120,8 +121,7 @@ export class EmptyDir extends DirHandle {
   walk(name: string): Walk { return fail('noent', `no "${name}" here`); }
   leafLink(): undefined { return undefined; }
   override openAt(name: string, req: OpenRequest): Handle {
-    if (name !== '.') fail(req.create ? 'rofs' : 'noent', `no "${name}" here`);
-    if (req.write || req.truncate) fail('isdir');
+    checkReadOnlyOpen(name, name === '.' ? 'directory' : undefined, req);
     return new EmptyDir(this.ino);
   }
   override statAt(name: string): Stat {

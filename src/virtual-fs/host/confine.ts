@@ -79,8 +79,3 @@ export function closeQuietly(fd: number): void {
     // Already gone; nothing more to release.
   }
 }
-
-/** Refused when a read-only preopen is asked to write. */
-export function refuseReadOnly(): never {
-  fail('rofs', 'read-only file system');
-}

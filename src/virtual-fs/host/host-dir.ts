@@ -23,9 +23,10 @@ import {
   type DirEntry, type OpenRequest, type Stat, type TimeChange, type Walk,
 } from '../handle.js';
 import { unwrapDir } from '../mount-table.js';
+import { checkReadOnlyOpen, refuseReadOnly, wantsWrite } from '../read-only.js';
 import {
   checkName, closeQuietly, confinementHooks, detectConfinement, hostFail, O, OPEN_BASE, OPEN_DIR, PROC_FD,
-  refuseReadOnly, type HostContext,
+  type HostContext,
 } from './confine.js';
 import { HostFile } from './host-file.js';
 import { direntType, toStat, typeOfMode } from './stat.js';
@@ -269,8 +270,9 @@ export class HostDir extends DirHandle {
 
   override openAt(name: string, req: OpenRequest): Handle {
     checkName(name);
-    if (this.readonly && (req.create || req.truncate || req.write || req.append || (name === '.' && req.exclusive))) {
-      this.refuseOpen(name, req);
+    if (this.readonly && (wantsWrite(req) || (name === '.' && req.exclusive))) {
+      const st = name === '.' ? undefined : lstat(this.at(name), name);
+      checkReadOnlyOpen(name, name === '.' ? 'directory' : st && typeOfMode(st.mode), req);
     }
     // Linux before 6.4 could create a regular file for O_CREAT|O_DIRECTORY; 6.4+ says EINVAL.
     if (req.create && req.directory) fail('inval', 'create and directory together');
@@ -312,30 +314,6 @@ export class HostDir extends DirHandle {
       ident,
       name,
     });
-  }
-
-  /**
-   * A write-intent open in a read-only preopen: the code a read-only tree gives for the
-   * same situation (noent, exist, loop, isdir, notdir before rofs), with nothing opened.
-   */
-  private refuseOpen(name: string, req: OpenRequest): never {
-    if (name === '.') {
-      if (req.exclusive) fail('exist', '"." exists');
-      refuseReadOnly();
-    }
-    const st = lstat(this.at(name), name);
-    if (!st) {
-      if (req.create) refuseReadOnly();
-      fail('noent', `no such file or directory "${name}"`);
-    }
-    if (req.create && req.exclusive) fail('exist', `"${name}" exists`);
-    if (st.isSymbolicLink()) fail('loop', `"${name}" is a symlink`);
-    if (st.isDirectory()) {
-      if (req.write || req.append || req.truncate) fail('isdir', `"${name}" is a directory`);
-    } else if (req.directory) {
-      fail('notdir', `"${name}" is not a directory`);
-    }
-    return refuseReadOnly();
   }
 
   override statAt(name: string): Stat {

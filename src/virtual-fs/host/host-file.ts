@@ -11,7 +11,8 @@
 import fs from 'node:fs';
 import { fail } from '../errors.js';
 import { Handle, type FileType, type Stat, type TimeChange, type Whence } from '../handle.js';
-import { hostFail, refuseReadOnly, type HostContext } from './confine.js';
+import { refuseReadOnly } from '../read-only.js';
+import { hostFail, type HostContext } from './confine.js';
 import { toStat, typeOfMode } from './stat.js';
 import { applyTimes, type TimesTarget } from './times.js';
 
