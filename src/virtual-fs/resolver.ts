@@ -101,3 +101,13 @@ function splice(pending: string[], target: string, path: string): string[] {
   if (target.charCodeAt(0) === 47) fail('notcapable', `symlink in "${path}" points to absolute path "${target}"`);
   return pending.concat(target.split('/').reverse());
 }
+
+/**
+ * Refuse a new symlink's target that this resolver would refuse to follow: empty (names
+ * nothing), holding a NUL (cannot be stored), or absolute (it would name a host path).
+ */
+export function checkSymlinkTarget(target: string): void {
+  if (target.length === 0) fail('noent', 'empty symlink target');
+  if (target.includes('\0')) fail('inval', 'symlink target contains a NUL byte');
+  if (target.charCodeAt(0) === 47) fail('notcapable', `absolute symlink target "${target}" is outside the preopen`);
+}

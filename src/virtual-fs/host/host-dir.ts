@@ -24,6 +24,7 @@ import {
 } from '../handle.js';
 import { unwrapDir } from '../mount-table.js';
 import { checkReadOnlyOpen, refuseReadOnly, wantsWrite } from '../read-only.js';
+import { checkSymlinkTarget } from '../resolver.js';
 import {
   checkName, closeQuietly, confinementHooks, detectConfinement, hostFail, O, OPEN_BASE, OPEN_DIR, PROC_FD,
   type HostContext,
@@ -400,9 +401,7 @@ export class HostDir extends DirHandle {
   override symlinkAt(target: string, name: string): void {
     checkName(name);
     if (this.readonly) refuseReadOnly();
-    if (target.length === 0) fail('noent', 'empty symlink target');
-    if (target.includes('\0')) fail('inval', 'symlink target contains a NUL byte');
-    if (target.charCodeAt(0) === 47 /* / */) fail('notcapable', `absolute symlink target "${target}"`);
+    checkSymlinkTarget(target);
     try {
       fs.symlinkSync(target, this.at(name));
     } catch (e) {
