@@ -25,6 +25,15 @@ export interface Rule {
 /** How far an effect reaches, for combining facets: the import takes the strongest. */
 export const REACH: Record<Effect, number> = { unprovided: 4, passthrough: 3, virtualized: 2, ignored: 1, denied: 0 };
 
+/** Facets whose rule no policy changes. */
+const FIXED: Record<'signals' | 'sched' | 'terminal' | 'io' | 'p1-sockets', Rule> = {
+  signals: { effect: 'virtualized', detail: 'never signals the host: ignorable signals do nothing, fatal ones trap' },
+  sched: { effect: 'virtualized', detail: 'no other thread to yield to (delivers buffered output)' },
+  terminal: { effect: 'virtualized', detail: 'terminal resource types only (what a stream is attached to is in stdin/stdout/stderr)' },
+  io: { effect: 'virtualized', detail: "wasi-virt's own streams and pollables, carrying what the other imports allow" },
+  'p1-sockets': { effect: 'denied', detail: 'preview1 only acts on preopened sockets and wasi-virt hands out none (calls fail)' },
+};
+
 export function facetRule(policy: Policy, facet: Facet): Rule {
   switch (facet) {
     case 'args':
@@ -49,32 +58,26 @@ export function facetRule(policy: Policy, facet: Facet): Rule {
       return { effect: 'passthrough', detail: "the host's secure random source" };
     }
     case 'exit':
-      return policy.exit === 'deny'
-        ? { effect: 'denied', detail: 'exit = deny: a non-zero exit traps (exit 0 ends the guest normally)' }
-        : { effect: 'virtualized', detail: 'the code is returned to the caller; the host process is never ended by the guest' };
-    case 'signals':
-      return { effect: 'virtualized', detail: 'never signals the host: ignorable signals do nothing, fatal ones trap' };
-    case 'sched':
-      return { effect: 'virtualized', detail: 'no other thread to yield to (delivers buffered output)' };
+      return unlessDenied(policy.exit === 'deny', 'exit = deny: a non-zero exit traps (exit 0 ends the guest normally)',
+        { effect: 'virtualized', detail: 'the code is returned to the caller; the host process is never ended by the guest' });
     case 'stdin': case 'stdout': case 'stderr':
       return streamRule(policy, facet);
-    case 'terminal':
-      return { effect: 'virtualized', detail: 'terminal resource types only (what a stream is attached to is in stdin/stdout/stderr)' };
-    case 'io':
-      return { effect: 'virtualized', detail: "wasi-virt's own streams and pollables, carrying what the other imports allow" };
     case 'fs':
       return fsRule(policy);
     case 'sockets':
-      return policy.sockets === 'deny'
-        ? { effect: 'denied', detail: 'sockets = deny: creating a socket or resolving a name fails' }
-        : { effect: 'passthrough', detail: "the host's network, through @bytecodealliance/preview2-shim" };
-    case 'p1-sockets':
-      return { effect: 'denied', detail: 'preview1 only acts on preopened sockets and wasi-virt hands out none (calls fail)' };
+      return unlessDenied(policy.sockets === 'deny', 'sockets = deny: creating a socket or resolving a name fails',
+        { effect: 'passthrough', detail: "the host's network, through @bytecodealliance/preview2-shim" });
     case 'http':
-      return policy.http === 'deny'
-        ? { effect: 'denied', detail: 'http = deny: every outgoing request fails with HTTP-request-denied' }
-        : { effect: 'passthrough', detail: "outgoing requests go to the host's network, through @bytecodealliance/preview2-shim" };
+      return unlessDenied(policy.http === 'deny', 'http = deny: every outgoing request fails with HTTP-request-denied',
+        { effect: 'passthrough', detail: "outgoing requests go to the host's network, through @bytecodealliance/preview2-shim" });
+    default:
+      return FIXED[facet];
   }
+}
+
+/** A facet the policy either denies (saying how) or leaves to `otherwise`. */
+function unlessDenied(denied: boolean, detail: string, otherwise: Rule): Rule {
+  return denied ? { effect: 'denied', detail } : otherwise;
 }
 
 function envRule(policy: Policy): Rule {

@@ -26,7 +26,7 @@ import { unwrapDir } from '../mount-table.js';
 import { checkReadOnlyOpen, refuseReadOnly, wantsWrite } from '../read-only.js';
 import { checkSymlinkTarget } from '../resolver.js';
 import {
-  checkName, closeQuietly, confinementHooks, detectConfinement, hostFail, O, OPEN_BASE, OPEN_DIR, PROC_FD,
+  checkName, closeQuietly, confinementHooks, detectConfinement, hostFail, O, OPEN_BASE, OPEN_DIR, PROC_FD, syncFd,
   type HostContext,
 } from './confine.js';
 import { HostFile } from './host-file.js';
@@ -129,12 +129,7 @@ export class HostDir extends DirHandle {
 
   override sync(dataOnly: boolean): void {
     const fd = this.live();
-    try {
-      if (dataOnly) fs.fdatasyncSync(fd);
-      else fs.fsyncSync(fd);
-    } catch (e) {
-      hostFail(e, 'sync', '.');
-    }
+    try { syncFd(fd, dataOnly); } catch (e) { hostFail(e, 'sync', '.'); }
   }
 
   /**

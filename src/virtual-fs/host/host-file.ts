@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import { fail } from '../errors.js';
 import { Handle, type FileType, type Stat, type TimeChange, type Whence } from '../handle.js';
 import { refuseReadOnly } from '../read-only.js';
-import { hostFail, type HostContext } from './confine.js';
+import { hostFail, syncFd, type HostContext } from './confine.js';
 import { toStat, typeOfMode } from './stat.js';
 import { applyTimes, type TimesTarget } from './times.js';
 
@@ -219,12 +219,7 @@ export class HostFile extends Handle {
 
   override sync(dataOnly: boolean): void {
     const fd = this.live();
-    try {
-      if (dataOnly) fs.fdatasyncSync(fd);
-      else fs.fsyncSync(fd);
-    } catch (e) {
-      this.failHost(e, 'sync');
-    }
+    try { syncFd(fd, dataOnly); } catch (e) { this.failHost(e, 'sync'); }
   }
 
   protected override onClose(): void {
