@@ -96,6 +96,14 @@ export abstract class Handle {
   /** Entries of a directory, without `.` and `..`, in a stable order. */
   readdir(): DirEntry[] { return this.unsupported('notdir'); }
 
+  /** The one readable / writable check, for every face and backend: badf when not opened so. */
+  requireReadable(what = 'file'): void {
+    if (!this.readable) fail('badf', `${what} is not open for reading`);
+  }
+  requireWritable(what = 'file'): void {
+    if (!this.writable) fail('badf', `${what} is not open for writing`);
+  }
+
   /** Readiness for poll: true when a read (write) would not block. */
   readReady(): boolean { return true; }
   writeReady(): boolean { return true; }

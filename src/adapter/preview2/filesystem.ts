@@ -100,21 +100,21 @@ export class Descriptor {
 
   readViaStream(offset: bigint): InputStream {
     try {
-      if (!this.handle.readable) fail('badf', `"${this.label}" is not open for reading`);
+      this.handle.requireReadable(`"${this.label}"`);
       return new this.ctx.cls.InputStream(new FileReader(this.ctx, this.label, this.handle, offset));
     } catch (e) { return this.#fail(e); }
   }
 
   writeViaStream(offset: bigint): OutputStream {
     try {
-      if (!this.handle.writable) fail('badf', `"${this.label}" is not open for writing`);
+      this.handle.requireWritable(`"${this.label}"`);
       return new this.ctx.cls.OutputStream(new FileWriter(this.ctx, this.label, this.handle, offset));
     } catch (e) { return this.#fail(e); }
   }
 
   appendViaStream(): OutputStream {
     try {
-      if (!this.handle.writable) fail('badf', `"${this.label}" is not open for writing`);
+      this.handle.requireWritable(`"${this.label}"`);
       return new this.ctx.cls.OutputStream(new FileWriter(this.ctx, this.label, this.handle, 'append'));
     } catch (e) { return this.#fail(e); }
   }
@@ -150,7 +150,7 @@ export class Descriptor {
 
   setSize(size: bigint): void {
     try {
-      if (!this.handle.writable) fail('badf', `"${this.label}" is not open for writing`);
+      this.handle.requireWritable(`"${this.label}"`);
       this.handle.setSize(size);
     } catch (e) { this.#fail(e); }
   }
@@ -161,7 +161,7 @@ export class Descriptor {
 
   read(length: bigint, offset: bigint): [Uint8Array, boolean] {
     try {
-      if (!this.handle.readable) fail('badf', `"${this.label}" is not open for reading`);
+      this.handle.requireReadable(`"${this.label}"`);
       const max = clampLen(length);
       if (max === 0) return [new Uint8Array(0), false];
       const buf = new Uint8Array(max);
@@ -172,7 +172,7 @@ export class Descriptor {
 
   write(buffer: Uint8Array, offset: bigint): bigint {
     try {
-      if (!this.handle.writable) fail('badf', `"${this.label}" is not open for writing`);
+      this.handle.requireWritable(`"${this.label}"`);
       return BigInt(this.handle.write(buffer, offset));
     } catch (e) { return this.#fail(e); }
   }

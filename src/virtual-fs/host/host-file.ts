@@ -113,7 +113,7 @@ export class HostFile extends Handle {
 
   override write(src: Uint8Array, offset?: bigint): number {
     const fd = this.live();
-    if (!this.writable) fail('badf', 'file is not open for writing');
+    this.requireWritable();
     if (offset !== undefined) {
       if (!this.positional) fail('spipe', 'not seekable');
       if (offset < 0n || offset > MAX_OFFSET) fail('inval', 'offset out of range');
@@ -180,7 +180,7 @@ export class HostFile extends Handle {
   override allocate(offset: bigint, len: bigint): void {
     const fd = this.live();
     if (this.ctx.readonly) refuseReadOnly();
-    if (!this.writable) fail('badf', 'file is not open for writing');
+    this.requireWritable();
     if (offset < 0n || len <= 0n) fail('inval', 'bad allocation range');
     const end = offset + len;
     if (end > BigInt(Number.MAX_SAFE_INTEGER)) fail('fbig', 'allocation too large');
