@@ -46,6 +46,10 @@ describe('architecture', () => {
     expect(crossings(under('src/virtual-fs'), under('src/adapter'))).toEqual([]);
   });
 
+  it('util imports nothing else of wasi-virt (every room may use it)', () => {
+    expect(crossings(under('src/util'), not(under('src/util')))).toEqual([]);
+  });
+
   it('policy imports neither virtual-fs nor adapter (it is plain data and its checks)', () => {
     expect(crossings(under('src/policy'), (f) => under('src/adapter')(f) || under('src/virtual-fs')(f))).toEqual([]);
   });
