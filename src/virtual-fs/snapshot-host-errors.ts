@@ -1,4 +1,5 @@
 /** How the snapshot builder names what it met on the host (Node only). */
+import { hostReason } from '../util/host-error.js';
 import { SnapshotError } from './snapshot-format.js';
 
 export function describeType(st: { isFIFO(): boolean; isSocket(): boolean; isBlockDevice(): boolean; isCharacterDevice(): boolean }): string {
@@ -11,10 +12,8 @@ export function describeType(st: { isFIFO(): boolean; isSocket(): boolean; isBlo
 
 /** A failed host call as a one-line SnapshotError naming the host path. */
 export function hostError(what: string, host: string, err: unknown): SnapshotError {
-  const code = (err as { code?: string } | null)?.code;
-  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-    : code === 'ENOENT' ? 'it vanished while the snapshot was built'
-    : code ?? String((err as Error)?.message ?? err);
+  const gone = (err as { code?: unknown } | null)?.code === 'ENOENT';
+  const why = gone ? 'it vanished while the snapshot was built' : hostReason(err);
   return new SnapshotError(`cannot ${what} "${host}": ${why}`);
 }
 
