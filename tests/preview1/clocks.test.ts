@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ERRNO } from '../../src/virtual-fs/errors.js';
 import type { Policy } from '../../src/policy/types.js';
 import { wat } from '../helpers/guests.js';
-import { instantiate, lastDetail } from './p1-helpers.js';
+import { instantiate, tracedReason } from './p1-helpers.js';
 
 interface Reading {
   timeErrno: number[];
@@ -27,7 +27,7 @@ async function read(policy: Policy): Promise<Reading & { lastDetail: string | un
     res: ids.map((id) => v.getBigUint64(192 + id * 8, true)),
     badTime: v.getUint32(16, true),
     badRes: v.getUint32(48, true),
-    lastDetail: lastDetail(g, () => (g.p1.wasiImport['clock_time_get'] as (...a: unknown[]) => number)(1, 0n, 512)),
+    lastDetail: tracedReason(policy, 'clock_time_get', 1, 0n, 512),
   };
 }
 

@@ -1,4 +1,3 @@
-import type { WasiError } from '../../src/virtual-fs/errors.js';
 /**
  * Helpers for preview1 tests: instantiate a guest against a Kernel built from a
  * policy, run it, and read what it left in its memory.
@@ -41,11 +40,14 @@ export function cStrings(view: DataView, ptrs: number, count: number): string[] 
   return out;
 }
 
-/** The kernel's reason for the failure of the call `call` makes (undefined if it succeeded). */
-export function lastDetail(g: Guest, call: () => number): string | undefined {
-  g.host.lastError = undefined;
-  const errno = call();
-  // The call sets lastError behind TypeScript's back, so read it through a fresh type.
-  const last = g.host.lastError as WasiError | undefined;
-  return errno === 0 ? undefined : last?.detail;
+/**
+ * The reason the trace names for a failed call (`name(...) = errno (reason)`), made on a
+ * fresh traced kernel under `policy`; undefined when the call succeeds or names none.
+ */
+export function tracedReason(policy: Policy, name: string, ...args: unknown[]): string | undefined {
+  const lines: string[] = [];
+  const p1 = createPreview1(new Kernel({ policy, env: {}, trace: (line) => lines.push(line) }));
+  p1.bind(new WebAssembly.Memory({ initial: 1 }));
+  (p1.wasiImport[name] as (...a: unknown[]) => number)(...args);
+  return / = [a-z0-9]+ \((.*)\)$/.exec(lines.at(-1) ?? '')?.[1];
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ERRNO } from '../../src/virtual-fs/errors.js';
 import type { Policy } from '../../src/policy/types.js';
 import { wat } from '../helpers/guests.js';
-import { instantiate, lastDetail } from './p1-helpers.js';
+import { instantiate, tracedReason } from './p1-helpers.js';
 
 async function draw(policy: Policy) {
   const g = await instantiate(await wat('random'), { policy });
@@ -11,7 +11,7 @@ async function draw(policy: Policy) {
   return {
     errnos: [0, 4, 8].map((o) => v.getUint32(o, true)),
     bytes: Buffer.from(new Uint8Array(g.memory.buffer, 1024, 64)).toString('hex'),
-    detail: lastDetail(g, () => (g.p1.wasiImport['random_get'] as (...a: number[]) => number)(1024, 8)),
+    detail: tracedReason(policy, 'random_get', 1024, 8),
   };
 }
 

@@ -38,8 +38,8 @@ afterAll(async () => {
 type Ctor = new (...a: unknown[]) => Record<string, (...a: unknown[]) => unknown>;
 type Obj = Record<string, (...a: unknown[]) => unknown>;
 
-async function setup(http: 'allow' | 'deny') {
-  const host = new Kernel({ policy: { http }, stdout: new CaptureSink(), env: {} });
+async function setup(http: 'allow' | 'deny', trace?: (line: string) => void) {
+  const host = new Kernel({ policy: { http }, stdout: new CaptureSink(), env: {}, trace });
   const imports = createPreview2(host, { network: await loadNetwork({ sockets: false, http: true }) });
   return { imports, types: imports['wasi:http/types']!, handle: imports['wasi:http/outgoing-handler']!['handle'] as (...a: unknown[]) => unknown, host };
 }
@@ -96,7 +96,8 @@ describe('wasi:http passthrough', () => {
   });
 
   it('builds requests but refuses to send them when http is denied', async () => {
-    const { types, handle, host } = await setup('deny');
+    const lines: string[] = [];
+    const { types, handle } = await setup('deny', (l) => lines.push(l));
     const req = request(types, 'x');
     let thrown: unknown;
     try {
@@ -105,6 +106,6 @@ describe('wasi:http passthrough', () => {
       thrown = e;
     }
     expect(thrown).toEqual({ tag: 'HTTP-request-denied' });
-    expect(host.lastError?.detail).toBe('denied by policy: http = "deny"');
+    expect(lines.at(-1)).toMatch(/^wasi:http\/outgoing-handler#handle\(outgoing-request, none\) -> error HTTP-request-denied \(denied by policy: http = "deny"\)$/);
   });
 });

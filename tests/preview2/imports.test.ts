@@ -179,14 +179,15 @@ describe('network, denied or unavailable', () => {
   const call = (ns: Namespace, name: string, ...a: unknown[]) => thrown(() => (ns[name] as (...x: unknown[]) => unknown)(...a));
 
   it('answers access-denied for sockets and HTTP-request-denied for http', () => {
-    const { imports, host } = make({ sockets: 'deny', http: 'deny' });
+    const lines: string[] = [];
+    const { imports } = make({ sockets: 'deny', http: 'deny' }, { trace: (l) => lines.push(l) });
     expect(call(imports['wasi:sockets/tcp-create-socket']!, 'createTcpSocket', 'ipv4')).toBe('access-denied');
-    expect(host.lastError?.detail).toBe('denied by policy: sockets = "deny"');
+    expect(lines.at(-1)).toBe('wasi:sockets/tcp-create-socket#create-tcp-socket("ipv4") -> error "access-denied" (denied by policy: sockets = "deny")');
     expect(call(imports['wasi:sockets/udp-create-socket']!, 'createUdpSocket', 'ipv4')).toBe('access-denied');
     const net = (imports['wasi:sockets/instance-network']!['instanceNetwork'] as () => unknown)();
     expect(call(imports['wasi:sockets/ip-name-lookup']!, 'resolveAddresses', net, 'example.com')).toBe('access-denied');
     expect(call(imports['wasi:http/outgoing-handler']!, 'handle', {}, undefined)).toEqual({ tag: 'HTTP-request-denied' });
-    expect(host.lastError?.detail).toBe('denied by policy: http = "deny"');
+    expect(lines.at(-1)).toBe('wasi:http/outgoing-handler#handle({}, none) -> error HTTP-request-denied (denied by policy: http = "deny")');
   });
 
   it('traps where the interface has no error channel', () => {

@@ -5,7 +5,6 @@
  * random, exit, the mount table, confinement) live here or below, never in a face.
  */
 import type { Policy } from '../../policy/types.js';
-import type { WasiError } from '../../virtual-fs/errors.js';
 import { Handle, type DirHandle } from '../../virtual-fs/handle.js';
 import { clocksFor, type Clocks } from './clocks.js';
 import { resolveEnv } from './env.js';
@@ -46,8 +45,6 @@ export class Kernel {
   readonly fs: GuestFs;
   /** Set when tracing: where trace lines go. */
   readonly trace: ((line: string) => void) | undefined;
-  /** The last failure a face turned into an error code (trace lines name its rule). */
-  lastError: WasiError | undefined;
   private readonly owned: Handle[] = [];
   private readonly disposers: (() => void)[] = [];
 

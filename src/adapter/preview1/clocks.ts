@@ -7,7 +7,7 @@
 import { fail } from '../../virtual-fs/errors.js';
 import type { Clocks } from '../kernel/clocks.js';
 import { CLOCKID } from './abi.js';
-import { syscall, type Imports, type Preview1Context } from './context.js';
+import { syscall, withBody, type Imports, type Preview1Context } from './context.js';
 
 function read(clocks: Clocks, id: number): bigint {
   switch (id) {
@@ -21,6 +21,10 @@ function read(clocks: Clocks, id: number): bigint {
 
 export default function clocksImports(ctx: Preview1Context): Imports {
   const { mem, host } = ctx;
+  // setU64 checks the pointer; a reading has no side effects worth guarding first.
+  const timeGet = (id: number, _precision: bigint, resultPtr: number): void => {
+    mem.setU64(resultPtr, read(host.clocks, id));
+  };
   return {
     clock_res_get: syscall(ctx, (id: number, resultPtr: number) => {
       mem.check(resultPtr, 8);
@@ -29,14 +33,13 @@ export default function clocksImports(ctx: Preview1Context): Imports {
     }),
     // Written out rather than through syscall(): this is the hottest call some runtimes
     // make (Go's scheduler, Rust's Instant), and a fixed-arity body is cheaper.
-    clock_time_get: (id: number, _precision: bigint, resultPtr: number): number => {
+    clock_time_get: withBody(timeGet, (id: number, precision: bigint, resultPtr: number): number => {
       try {
-        // setU64 checks the pointer; a reading has no side effects worth guarding first.
-        mem.setU64(resultPtr, read(host.clocks, id));
+        timeGet(id, precision, resultPtr);
         return 0;
       } catch (err) {
         return ctx.errno(err);
       }
-    },
+    }),
   };
 }

@@ -80,26 +80,44 @@ export class Preview1Context {
   }
 
   /**
-   * The errno for what a call threw. Exit and policy traps unwind the guest; a WasiError
-   * becomes its errno (and is remembered for the trace); a RangeError from a typed-array
-   * access is a bad guest pointer. Anything else is a bug in the host and traps.
+   * The kernel failure a call threw. Exit and policy traps unwind the guest; a RangeError
+   * from a typed-array access is a bad guest pointer. Anything else is a bug in the host
+   * and traps.
    */
-  errno(err: unknown): number {
-    if (err instanceof WasiError) {
-      this.host.lastError = err;
-      return toErrno(err.code);
-    }
+  failure(err: unknown): WasiError {
+    if (err instanceof WasiError) return err;
     if (err instanceof ExitSignal || err instanceof PolicyTrap) throw err;
-    if (err instanceof RangeError) {
-      this.host.lastError = new WasiError('fault', err.message);
-      return toErrno('fault');
-    }
+    if (err instanceof RangeError) return new WasiError('fault', err.message);
     throw err;
+  }
+
+  /** The errno for what a call threw (see `failure`). */
+  errno(err: unknown): number {
+    return toErrno(this.failure(err).code);
   }
 }
 
 /** The import functions a subsystem module contributes. */
 export type Imports = Record<string, (...args: never[]) => number | void>;
+
+type Body = (...args: never[]) => void;
+
+/**
+ * The throwing body behind each errno-returning import: the trace calls it and converts
+ * the failure itself, so its line can name the WasiError's reason.
+ */
+const BODIES = new WeakMap<object, Body>();
+
+/** Record `body` as what `wrapped` runs before turning failures into errnos. */
+export function withBody<F extends object>(body: Body, wrapped: F): F {
+  BODIES.set(wrapped, body);
+  return wrapped;
+}
+
+/** The body `wrapped` converts (undefined for an import that returns no errno). */
+export function bodyOf(wrapped: object): ((...args: unknown[]) => void) | undefined {
+  return BODIES.get(wrapped) as ((...args: unknown[]) => void) | undefined;
+}
 
 /**
  * Wrap a call body so a thrown WasiError becomes its errno and success is 0. The wrapper
@@ -120,5 +138,5 @@ export function syscall<A extends unknown[]>(ctx: Preview1Context, body: (...arg
     case 6: wrapped = (a, b, c, d, e5, f6) => { try { f(a, b, c, d, e5, f6); return 0; } catch (e) { return fail(e); } }; break;
     default: wrapped = (...args) => { try { f(...args); return 0; } catch (e) { return fail(e); } };
   }
-  return wrapped as (...args: A) => number;
+  return withBody(f, wrapped as (...args: A) => number);
 }

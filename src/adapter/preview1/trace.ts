@@ -2,16 +2,18 @@
  * `--debug` tracing: one line per preview1 call, naming the function, its decoded
  * arguments (fds, paths read from guest memory, lengths, flags by name), the errno name
  * of the result with the kernel's reason for a failure (for a denial, the policy rule:
- * `denied by policy: ...`), and what an out-parameter received on success.
+ * `denied by policy: ...`), and what an out-parameter received on success. The reason
+ * is read from the failure itself: the trace runs each call's throwing body and converts
+ * its WasiError to the errno as the untraced wrapper would.
  *
  * It wraps the composed import object and is applied only when tracing is on, so the
  * untraced path carries no cost at all. Decoding reads guest memory defensively: a bad
  * pointer shows as `<fault>` in the line and is left for the call itself to report.
  */
 import { ExitSignal, PolicyTrap } from '../kernel/index.js';
-import { ERRNO, type ErrnoName, type WasiError } from '../../virtual-fs/errors.js';
+import { ERRNO, toErrno, type ErrnoName } from '../../virtual-fs/errors.js';
 import { ADVICE, ALL_RIGHTS, CLOCKID, EVENTTYPE, FDFLAGS, FSTFLAGS, OFLAGS, RIGHTS, SUBSCRIPTION_SIZE, WHENCE } from './abi.js';
-import type { Imports, Preview1Context } from './context.js';
+import { bodyOf, type Imports, type Preview1Context } from './context.js';
 import { SIGNALS } from './proc.js';
 
 /**
@@ -143,7 +145,7 @@ function hex(n: number): string {
 
 /** Build the tracing import object around `inner` (the composed, untraced one). */
 export function traceImports(ctx: Preview1Context, inner: Imports, emit: (line: string) => void): Imports {
-  const { mem, host } = ctx;
+  const { mem } = ctx;
   const decoder = new TextDecoder('utf-8', { fatal: false });
 
   const safe = (f: () => string): string => {
@@ -242,12 +244,25 @@ export function traceImports(ctx: Preview1Context, inner: Imports, emit: (line: 
   for (const [name, fn] of Object.entries(inner)) {
     const spec = SIGNATURES[name] ?? [];
     const call = fn as (...args: unknown[]) => number | void;
+    const body = bodyOf(fn);
     traced[name] = ((...raw: unknown[]) => {
       const args = describeArgs(spec, raw);
-      host.lastError = undefined;
       let result: number | void;
+      let reason: string | undefined;
       try {
-        result = call(...raw);
+        if (body === undefined) {
+          result = call(...raw);
+        } else {
+          // The body's own failure, converted here rather than by its wrapper, names the reason.
+          try {
+            body(...raw);
+            result = 0;
+          } catch (err) {
+            const failure = ctx.failure(err);
+            reason = failure.detail;
+            result = toErrno(failure.code);
+          }
+        }
       } catch (err) {
         if (err instanceof ExitSignal) emit(`${name}(${args}) -> exit ${err.code}`);
         else if (err instanceof PolicyTrap) emit(`${name}(${args}) -> trap (${err.message})`);
@@ -259,10 +274,7 @@ export function traceImports(ctx: Preview1Context, inner: Imports, emit: (line: 
       } else if (result === 0) {
         emit(`${name}(${args}) = success${describeOut(spec, raw)}`);
       } else {
-        const errno = ERRNO_NAMES[result] ?? String(result);
-        // Read through a widened type: the assignment above narrowed host.lastError to undefined.
-        const detail = (host as { lastError?: WasiError }).lastError?.detail;
-        emit(`${name}(${args}) = ${errno}${detail ? ` (${detail})` : ''}`);
+        emit(`${name}(${args}) = ${ERRNO_NAMES[result] ?? String(result)}${reason ? ` (${reason})` : ''}`);
       }
       return result;
     }) as Imports[string];

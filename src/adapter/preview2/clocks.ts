@@ -12,14 +12,14 @@ class Deadline implements PollSource {
     try {
       return this.ctx.host.clocks.monotonic() >= this.deadline;
     } catch (e) {
-      throw trap(this.ctx.host, e);
+      throw trap(this.ctx, e);
     }
   }
   block(): void {
     try {
       this.ctx.host.clocks.sleepUntil(this.deadline);
     } catch (e) {
-      throw trap(this.ctx.host, e);
+      throw trap(this.ctx, e);
     }
   }
 }
@@ -31,7 +31,7 @@ export function createClocks(ctx: Ctx): Record<string, Namespace> {
     try {
       return f();
     } catch (e) {
-      throw trap(host, e);
+      throw trap(ctx, e);
     }
   };
   return {

@@ -32,6 +32,11 @@ export interface Ctx {
   readonly host: Kernel;
   readonly cls: Classes;
   readonly network: NetworkProvider | undefined;
+  /**
+   * Set when tracing: hears each kernel failure as it becomes a guest error (a string, a
+   * shared `closed`), which cannot carry it, so the trace line can name its reason.
+   */
+  readonly failed?: ((failure: WasiError) => void) | undefined;
 }
 
 /** A namespace object of the import map: functions and resource classes by camelCase name. */
@@ -44,18 +49,18 @@ export type ImportObject = Record<string, Namespace>;
  * thrown non-Error as the `err` payload; a thrown Error would be a trap, so anything that
  * is not a kernel failure is rethrown as is (a host bug should trap, not be hidden).
  */
-export function errorCode(host: Kernel, e: unknown): string {
+export function errorCode(ctx: Ctx, e: unknown): string {
   if (e instanceof WasiError) {
-    host.lastError = e;
+    ctx.failed?.(e);
     return toPreview2(e.code);
   }
   throw e;
 }
 
 /** For a function without an error channel: a kernel failure becomes a trap naming it. */
-export function trap(host: Kernel, e: unknown): unknown {
+export function trap(ctx: Ctx, e: unknown): unknown {
   if (e instanceof WasiError) {
-    host.lastError = e;
+    ctx.failed?.(e);
     return new PolicyTrap(e.detail ?? e.code);
   }
   return e;
@@ -71,7 +76,7 @@ export const CLOSED = Object.freeze({ tag: 'closed' as const });
  */
 export function streamError(ctx: Ctx, e: unknown): unknown {
   if (e instanceof WasiError) {
-    ctx.host.lastError = e;
+    ctx.failed?.(e);
     if (e.code === 'notcapable') return CLOSED;
     return { tag: 'last-operation-failed', val: new ctx.cls.IoError(e) };
   }

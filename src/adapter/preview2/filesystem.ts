@@ -95,7 +95,7 @@ export class Descriptor {
   }
 
   #fail(e: unknown): never {
-    throw errorCode(this.ctx.host, e);
+    throw errorCode(this.ctx, e);
   }
 
   readViaStream(offset: bigint): InputStream {
@@ -180,12 +180,12 @@ export class Descriptor {
   readDirectory(): DirectoryEntryStream {
     try {
       const dir = this.#dir();
-      const host = this.ctx.host;
-      return new this.ctx.cls.DirectoryEntryStream(() => {
+      const ctx = this.ctx;
+      return new ctx.cls.DirectoryEntryStream(() => {
         try {
           return dir.readdir();
         } catch (e) {
-          throw errorCode(host, e);
+          throw errorCode(ctx, e);
         }
       });
     } catch (e) { return this.#fail(e); }

@@ -39,7 +39,7 @@ export function createHttp(ctx: Ctx, bridge: Bridge | undefined): Record<string,
     handle = (...args) => bridge.call(() => shimHandle(...args.map((a) => bridge.in(a))));
   } else {
     handle = () => {
-      host.lastError = new WasiError('notcapable', rule);
+      ctx.failed?.(new WasiError('notcapable', rule));
       throw { tag: 'HTTP-request-denied' };
     };
   }

@@ -20,7 +20,7 @@ import { createIo, InputStream, IoError, OutputStream, Pollable } from './io.js'
 import type { NetworkProvider } from './network-types.js';
 import { createRandom } from './random.js';
 import { createSockets } from './sockets.js';
-import { traceNamespace, tracedClasses } from './trace.js';
+import { traceNamespace, tracedClasses, Tracer } from './trace.js';
 
 export const WASI_VERSIONS: readonly string[] = Array.from({ length: 13 }, (_, i) => `0.2.${i}`);
 
@@ -54,8 +54,9 @@ export function classesOf(imports: ImportObject): Classes {
 }
 
 export function createPreview2(host: Kernel, options: Preview2Options = {}): ImportObject {
-  const cls = host.trace ? tracedClasses(host, BASE) : BASE;
-  const ctx: Ctx = { host, cls, network: options.network };
+  const tracer = host.trace ? new Tracer(host.trace) : undefined;
+  const cls = tracer ? tracedClasses(tracer, BASE) : BASE;
+  const ctx: Ctx = { host, cls, network: options.network, failed: tracer?.failed };
   const bridge = options.network ? new Bridge(ctx, options.network) : undefined;
   let ifaces: Record<string, Namespace> = {
     ...createIo(ctx),
@@ -66,9 +67,9 @@ export function createPreview2(host: Kernel, options: Preview2Options = {}): Imp
     ...createSockets(ctx, bridge),
     ...createHttp(ctx, bridge),
   };
-  if (host.trace) {
+  if (tracer) {
     const shared = new Set<unknown>(Object.values(cls));
-    ifaces = Object.fromEntries(Object.entries(ifaces).map(([k, ns]) => [k, traceNamespace(host, k, ns, shared)]));
+    ifaces = Object.fromEntries(Object.entries(ifaces).map(([k, ns]) => [k, traceNamespace(tracer, k, ns, shared)]));
   }
   const out: ImportObject = {};
   for (const [key, ns] of Object.entries(ifaces)) {

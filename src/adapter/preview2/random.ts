@@ -16,7 +16,7 @@ export function createRandom(ctx: Ctx): Record<string, Namespace> {
       host.random.fill(out);
       return out;
     } catch (e) {
-      throw trap(host, e);
+      throw trap(ctx, e);
     }
   };
   const u64 = (): bigint => {
@@ -31,7 +31,7 @@ export function createRandom(ctx: Ctx): Record<string, Namespace> {
         try {
           return host.random.seed();
         } catch (e) {
-          throw trap(host, e);
+          throw trap(ctx, e);
         }
       },
     },

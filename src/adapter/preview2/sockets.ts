@@ -31,7 +31,7 @@ export function createSockets(ctx: Ctx, bridge: Bridge | undefined): Record<stri
   const allowed = host.allows('sockets');
   const rule = allowed ? 'wasi:sockets has no network implementation on this platform' : 'denied by policy: sockets = "deny"';
   const refuse = (): never => {
-    host.lastError = new WasiError('notcapable', rule);
+    ctx.failed?.(new WasiError('notcapable', rule));
     throw allowed ? 'not-supported' : 'access-denied';
   };
   const resource = (name: string) => deniedClass(name, rule);

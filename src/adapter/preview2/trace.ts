@@ -1,10 +1,11 @@
 /**
  * Tracing: one line per host call, `interface#function(arguments) -> result`, or the
- * error code with the kernel's reason (for a policy denial, the rule). Only built when a
+ * error code with the kernel's reason (for a policy denial, the rule; heard from the
+ * conversion that turned the kernel's failure into the guest's error). Only built when a
  * host traces: untraced import objects use the plain classes and functions, so tracing
  * costs nothing when it is off.
  */
-import type { Kernel } from '../kernel/index.js';
+import type { WasiError } from '../../virtual-fs/errors.js';
 import { ExitSignal } from '../kernel/exit.js';
 import type { Classes, Namespace } from './context.js';
 
@@ -57,26 +58,43 @@ export function fmt(v: unknown, depth = 0): string {
   return `{${parts.join(', ')}}`;
 }
 
-function fmtThrown(host: Kernel, e: unknown): string {
+function fmtThrown(e: unknown, reason: string | undefined): string {
   if (e instanceof ExitSignal) return `exit ${e.code}`;
   if (e instanceof Error) return `trap: ${e.message}`;
-  const why = host.lastError?.detail;
-  return `error ${fmt(e)}${why ? ` (${why})` : ''}`;
+  return `error ${fmt(e)}${reason ? ` (${reason})` : ''}`;
 }
 
-/** Run `f` and log one line for it. */
-function traced<T>(host: Kernel, label: string, args: unknown[], self: unknown, f: () => T): T {
-  const line = `${label}(${[...(self === undefined ? [] : [self]), ...args].map((a) => fmt(a)).join(', ')})`;
-  host.lastError = undefined;
-  let result: T;
-  try {
-    result = f();
-  } catch (e) {
-    host.trace!(`${line} -> ${fmtThrown(host, e)}`);
-    throw e;
+/**
+ * One import object's trace: where its lines go, and the last reason heard during each
+ * call in progress (a call may make another, as splice reads its source, and fail with
+ * what the inner one threw). A reason is heard through `Ctx.failed`, from the conversion
+ * inside the call, and ends with the call's line.
+ */
+export class Tracer {
+  private readonly reasons: (string | undefined)[] = [];
+  constructor(private readonly emit: (line: string) => void) {}
+
+  /** For `Ctx.failed`: a kernel failure became a guest error inside the calls in progress. */
+  readonly failed = (failure: WasiError): void => {
+    this.reasons.fill(failure.detail);
+  };
+
+  /** Run `f` and log one line for it. */
+  run<T>(label: string, args: unknown[], self: unknown, f: () => T): T {
+    const line = `${label}(${[...(self === undefined ? [] : [self]), ...args].map((a) => fmt(a)).join(', ')})`;
+    const depth = this.reasons.push(undefined);
+    let result: T;
+    try {
+      result = f();
+    } catch (e) {
+      this.emit(`${line} -> ${fmtThrown(e, this.reasons[depth - 1])}`);
+      throw e;
+    } finally {
+      this.reasons.length = depth - 1;
+    }
+    this.emit(`${line} -> ${result === undefined ? 'ok' : fmt(result)}`);
+    return result;
   }
-  host.trace!(`${line} -> ${result === undefined ? 'ok' : fmt(result)}`);
-  return result;
 }
 
 type Fn = (...args: unknown[]) => unknown;
@@ -87,18 +105,18 @@ function methodNames(proto: object): string[] {
 }
 
 /** Wrap the methods (and statics) of a class of this import object in place. */
-export function traceClassInPlace(host: Kernel, iface: string, C: Ctor): void {
+export function traceClassInPlace(tracer: Tracer, iface: string, C: Ctor): void {
   const res = kebab(C.name);
   for (const m of methodNames(C.prototype)) {
     const orig = C.prototype[m] as Fn;
     C.prototype[m] = function (this: unknown, ...args: unknown[]) {
-      return traced(host, `${iface}#${res}.${kebab(m)}`, args, this, () => orig.apply(this, args));
+      return tracer.run(`${iface}#${res}.${kebab(m)}`, args, this, () => orig.apply(this, args));
     };
   }
   for (const s of Object.getOwnPropertyNames(C)) {
     if (s === 'length' || s === 'name' || s === 'prototype' || typeof C[s] !== 'function') continue;
     const orig = C[s] as Fn;
-    C[s] = (...args: unknown[]) => traced(host, `${iface}#${res}.${kebab(s)}`, args, undefined, () => orig(...args));
+    C[s] = (...args: unknown[]) => tracer.run(`${iface}#${res}.${kebab(s)}`, args, undefined, () => orig(...args));
   }
 }
 
@@ -119,7 +137,7 @@ const CLASS_IFACE: Record<keyof Classes, string> = {
  * and every module creates resources through them, so instanceof holds and the shared
  * classes stay untouched for untraced hosts.
  */
-export function tracedClasses(host: Kernel, base: Classes): Classes {
+export function tracedClasses(tracer: Tracer, base: Classes): Classes {
   const out = {} as Record<keyof Classes, unknown>;
   for (const key of Object.keys(base) as (keyof Classes)[]) {
     const B = base[key] as unknown as new (...a: unknown[]) => object;
@@ -128,7 +146,7 @@ export function tracedClasses(host: Kernel, base: Classes): Classes {
     for (const m of methodNames(B.prototype)) {
       const orig = B.prototype[m as keyof object] as unknown as Fn;
       (Sub.prototype as Record<string, unknown>)[m] = function (this: unknown, ...args: unknown[]) {
-        return traced(host, `${CLASS_IFACE[key]}#${kebab(B.name)}.${kebab(m)}`, args, this, () => orig.apply(this, args));
+        return tracer.run(`${CLASS_IFACE[key]}#${kebab(B.name)}.${kebab(m)}`, args, this, () => orig.apply(this, args));
       };
     }
     out[key] = Sub;
@@ -141,18 +159,18 @@ export function tracedClasses(host: Kernel, base: Classes): Classes {
  * made for this import object alone (passthrough twins, denied placeholders) are traced
  * in place. Shared classes (already traced subclasses) are left alone.
  */
-export function traceNamespace(host: Kernel, iface: string, ns: Namespace, shared: Set<unknown>): Namespace {
+export function traceNamespace(tracer: Tracer, iface: string, ns: Namespace, shared: Set<unknown>): Namespace {
   const out: Namespace = {};
   for (const [k, v] of Object.entries(ns)) {
     if (typeof v !== 'function') {
       out[k] = v;
     } else if (/^[A-Z]/.test(k) && (v as { prototype?: unknown }).prototype) {
-      if (!shared.has(v)) traceClassInPlace(host, iface, v as unknown as Ctor);
+      if (!shared.has(v)) traceClassInPlace(tracer, iface, v as unknown as Ctor);
       out[k] = v;
     } else {
       const f = v as Fn;
       const label = `${iface}#${kebab(k)}`;
-      out[k] = (...args: unknown[]) => traced(host, label, args, undefined, () => f(...args));
+      out[k] = (...args: unknown[]) => tracer.run(label, args, undefined, () => f(...args));
     }
   }
   return out;
