@@ -26,20 +26,31 @@ const ENV = 'Environment:';
 const FILES = 'Files:';
 const OTHER = 'Other:';
 
+/** The subsystem switches (booleans), flag to help text. */
+const ALLOW_FLAGS: Record<string, string> = {
+  'allow-all': 'Allow every subsystem below (env: every host variable; fs: host preopens; stdio: allow). Each --allow-* flag wins over it',
+  'allow-clocks': 'Host wall and monotonic clocks (denied: every clock call fails)',
+  'allow-exit': 'Pass exit codes through (denied: a non-zero exit traps; exit(0) always ends the guest normally)',
+  'allow-fs': 'Expose the preopens the embedder supplies at run time (fs.host-preopens)',
+  'allow-http': 'Outgoing HTTP (wasi:http)',
+  'allow-random': 'The host\'s secure random source',
+  'allow-sockets': 'TCP/UDP sockets and name lookup (wasi:sockets)',
+  'allow-stdio': 'stdin, stdout and stderr: allow (false: deny)',
+};
+
+/** The stream modes (strings), flag to help text. */
+const STDIO_FLAGS: Record<string, string> = {
+  stdio: '--stdio=MODE: all three streams (unlike WASI-Virt\'s, this one takes effect); the per-stream flags win over it',
+  stdin: '--stdin[=MODE]: allow = the host\'s, ignore = always EOF, deny = reads fail; bare = allow',
+  stdout: '--stdout[=MODE]: allow = the host\'s, ignore = discarded, deny = writes fail; bare = allow',
+  stderr: '--stderr[=MODE]: like --stdout',
+};
+
 /** The policy flags every command takes; `run` (and inspect/policy) add wasmtime's spellings. */
 function policyOptions(y: Argv, mode: CommandMode | 'any'): Argv {
-  y.option('allow-all', { type: 'boolean', group: ALLOW, describe: 'Allow every subsystem below (env: every host variable; fs: host preopens; stdio: allow). Each --allow-* flag wins over it' })
-    .option('allow-clocks', { type: 'boolean', group: ALLOW, describe: 'Host wall and monotonic clocks (denied: every clock call fails)' })
-    .option('allow-exit', { type: 'boolean', group: ALLOW, describe: 'Pass exit codes through (denied: a non-zero exit traps; exit(0) always ends the guest normally)' })
-    .option('allow-fs', { type: 'boolean', group: ALLOW, describe: 'Expose the preopens the embedder supplies at run time (fs.host-preopens)' })
-    .option('allow-http', { type: 'boolean', group: ALLOW, describe: 'Outgoing HTTP (wasi:http)' })
-    .option('allow-random', { type: 'boolean', group: ALLOW, describe: 'The host\'s secure random source' })
-    .option('allow-sockets', { type: 'boolean', group: ALLOW, describe: 'TCP/UDP sockets and name lookup (wasi:sockets)' })
-    .option('allow-stdio', { type: 'boolean', group: ALLOW, describe: 'stdin, stdout and stderr: allow (false: deny)' })
-    .option('stdio', { type: 'string', group: STDIO, describe: '--stdio=MODE: all three streams (unlike WASI-Virt\'s, this one takes effect); the per-stream flags win over it' })
-    .option('stdin', { type: 'string', group: STDIO, describe: '--stdin[=MODE]: allow = the host\'s, ignore = always EOF, deny = reads fail; bare = allow' })
-    .option('stdout', { type: 'string', group: STDIO, describe: '--stdout[=MODE]: allow = the host\'s, ignore = discarded, deny = writes fail; bare = allow' })
-    .option('stderr', { type: 'string', group: STDIO, describe: '--stderr[=MODE]: like --stdout' })
+  for (const [name, describe] of Object.entries(ALLOW_FLAGS)) y.option(name, { type: 'boolean', group: ALLOW, describe });
+  for (const [name, describe] of Object.entries(STDIO_FLAGS)) y.option(name, { type: 'string', group: STDIO, describe });
+  y
     .option('allow-env', { type: 'string', group: ENV, describe: '--allow-env[=A,B,...]: host variables the guest sees: bare = all of them, with names = only those (repeatable, names add up)' })
     .option('env', { alias: 'e', type: 'string', group: ENV, describe: '-e K=V: set a guest variable (repeatable; the value is everything after the first "=", commas included). -e NAME: let host variable NAME through (wasmtime\'s --env NAME)' })
     .option('mount', { type: 'string', group: FILES, describe: '--mount GUEST=HOSTPATH: embed HOSTPATH (a directory, or a single file at an absolute GUEST) read-only at guest path GUEST, read when the policy is built (a snapshot; repeatable)' })
@@ -62,51 +73,37 @@ const FOR = { type: 'string', choices: ['run', 'compose'], group: OTHER, describ
 
 export function buildCli(argv: string[], version: string, choose: (c: Chosen) => void): Argv {
   const width = Math.min(110, process.stdout.columns || 100);
-  return yargs(argv)
+  /** A command: the policy flags for `mode`, what `extra` adds, the defaults table, and its choice recorded. */
+  const command = (y: Argv, name: Chosen['command'], spec: string, what: string, mode: CommandMode | 'any', extra: (y: Argv) => Argv): Argv =>
+    y.command(spec, what, (c) => extra(policyOptions(c, mode)).epilog(DEFAULTS_TABLE), (a) => choose({ command: name, argv: a }));
+  let y = yargs(argv)
     .scriptName('wasi-virt')
     .parserConfiguration({ 'populate--': true, 'boolean-negation': false, 'camel-case-expansion': false })
-    .usage('Run or bundle a WebAssembly program that uses WASI under a virtualization policy.')
-    .command(
-      '$0 [app]',
-      'Compose: write a runnable bundle of app.wasm that carries the policy (and the --mount snapshots). Without app, only the virtual host.',
-      (y) => policyOptions(y, 'compose')
-        .positional('app', { type: 'string', describe: 'A preview1 core module or a preview2 component' })
-        .option('out', { alias: 'o', type: 'string', group: OTHER, describe: '--out DIR: where to write the bundle (required)' })
-        .example('$0 app.wasm --mount /=./site --allow-stdio -o out/', 'embed ./site as the guest\'s /, print to the host\'s stdio')
-        .epilog(DEFAULTS_TABLE),
-      (a) => choose({ command: 'compose', argv: a }),
-    )
-    .command(
-      'run <app> [args..]',
-      'Run app.wasm now, like `wasmtime run`. Guest arguments follow the app; put them after -- when they start with -.',
-      (y) => policyOptions(y, 'run')
-        .positional('app', { type: 'string', describe: 'A preview1 core module, a preview2 component, or a module\'s .wat text' })
-        .positional('args', { type: 'string', array: true, describe: 'Guest arguments (argv[1...])' })
-        .example('$0 run --dir . app.wasm -- --verbose input.txt', 'the current directory as the guest\'s ".", read-write')
-        .example('$0 run --mount /=./data --env HOME --deterministic app.wasm', 'a snapshot of ./data, host HOME, reproducible time and random')
-        .example('$0 run --dir=. --mapdir=/tmp:/var/tmp demo.wasm in.txt /tmp/out.txt', 'wasmtime\'s spellings (--dir HOST[::GUEST], --mapdir GUEST:HOST, --env K=V)')
-        .epilog(DEFAULTS_TABLE),
-      (a) => choose({ command: 'run', argv: a }),
-    )
-    .command(
-      'inspect <app>',
-      'Show what app.wasm imports and what the policy does with each import.',
-      (y) => policyOptions(y, 'any')
-        .positional('app', { type: 'string', describe: 'A preview1 core module or a preview2 component' })
-        .option('json', { type: 'boolean', group: OTHER, describe: 'Print JSON instead of a table' })
-        .option('for', FOR)
-        .epilog(DEFAULTS_TABLE),
-      (a) => choose({ command: 'inspect', argv: a }),
-    )
-    .command(
-      'policy',
-      'Print the resolved Policy as JSON (reads no file but --config).',
-      (y) => policyOptions(y, 'any')
-        .option('for', FOR)
-        .example('$0 policy --for run --allow-env=HOME --mount /=./x', 'the policy `run` would use')
-        .epilog(DEFAULTS_TABLE),
-      (a) => choose({ command: 'policy', argv: a }),
-    )
+    .usage('Run or bundle a WebAssembly program that uses WASI under a virtualization policy.');
+  y = command(y, 'compose', '$0 [app]',
+    'Compose: write a runnable bundle of app.wasm that carries the policy (and the --mount snapshots). Without app, only the virtual host.',
+    'compose', (c) => c
+      .positional('app', { type: 'string', describe: 'A preview1 core module or a preview2 component' })
+      .option('out', { alias: 'o', type: 'string', group: OTHER, describe: '--out DIR: where to write the bundle (required)' })
+      .example('$0 app.wasm --mount /=./site --allow-stdio -o out/', 'embed ./site as the guest\'s /, print to the host\'s stdio'));
+  y = command(y, 'run', 'run <app> [args..]',
+    'Run app.wasm now, like `wasmtime run`. Guest arguments follow the app; put them after -- when they start with -.',
+    'run', (c) => c
+      .positional('app', { type: 'string', describe: 'A preview1 core module, a preview2 component, or a module\'s .wat text' })
+      .positional('args', { type: 'string', array: true, describe: 'Guest arguments (argv[1...])' })
+      .example('$0 run --dir . app.wasm -- --verbose input.txt', 'the current directory as the guest\'s ".", read-write')
+      .example('$0 run --mount /=./data --env HOME --deterministic app.wasm', 'a snapshot of ./data, host HOME, reproducible time and random')
+      .example('$0 run --dir=. --mapdir=/tmp:/var/tmp demo.wasm in.txt /tmp/out.txt', 'wasmtime\'s spellings (--dir HOST[::GUEST], --mapdir GUEST:HOST, --env K=V)'));
+  y = command(y, 'inspect', 'inspect <app>', 'Show what app.wasm imports and what the policy does with each import.',
+    'any', (c) => c
+      .positional('app', { type: 'string', describe: 'A preview1 core module or a preview2 component' })
+      .option('json', { type: 'boolean', group: OTHER, describe: 'Print JSON instead of a table' })
+      .option('for', FOR));
+  y = command(y, 'policy', 'policy', 'Print the resolved Policy as JSON (reads no file but --config).',
+    'any', (c) => c
+      .option('for', FOR)
+      .example('$0 policy --for run --allow-env=HOME --mount /=./x', 'the policy `run` would use'));
+  return y
     .strict()
     .help()
     .alias('help', 'h')

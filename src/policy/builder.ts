@@ -31,8 +31,8 @@ import type {
 } from './types.js';
 import { PolicyError } from './errors.js';
 import {
-  envName, validateClocks, validateFsEntry, validateGuestPath, validateOverrides, validatePolicy,
-  validatePreopenEntry, validateRandom, validateStdioMode,
+  envName, validateFsEntry, validateGuestPath, validateOverrides, validatePolicy, validatePreopenEntry,
+  validateStdioMode,
 } from './validate.js';
 
 export type ClocksSetting = boolean | 'allow' | 'deny' | 'deterministic' | { deterministic: DeterministicClocks };
@@ -63,48 +63,35 @@ export class PolicyBuilder {
 
   /** Pass everything through: WASI-Virt's `allow_all` (env keeps its overrides, fs its preopens). */
   allowAll(): this {
-    for (const k of ['clocks', 'exit', 'http', 'random', 'sockets'] as const) this.draft[k] = 'allow';
-    this.envDraft().host = 'all';
-    this.fsDraft()['host-preopens'] = true;
-    this.setStdio('allow');
-    return this;
+    return this.setAll('allow');
   }
 
   /** Refuse everything: WASI-Virt's `deny_all`, where stdio becomes `ignore` (not `deny`). */
   denyAll(): this {
-    for (const k of ['clocks', 'exit', 'http', 'random', 'sockets'] as const) this.draft[k] = 'deny';
-    this.envDraft().host = 'none';
-    this.fsDraft()['host-preopens'] = false;
-    this.setStdio('ignore');
-    return this;
+    return this.setAll('deny');
   }
 
   /** `true`/`'allow'` host clocks, `false`/`'deny'` none, `'deterministic'` (or options) fixed virtual time. */
   clocks(setting: ClocksSetting): this {
-    this.draft.clocks = validateClocks(setting, ['clocks']);
-    return this;
+    return this.set('clocks', setting);
   }
 
   /** With exit denied, exit(0) still ends the guest normally; other codes trap. */
   exit(setting: ToggleSetting): this {
-    this.draft.exit = validateToggleSetting(setting, 'exit');
-    return this;
+    return this.set('exit', setting);
   }
 
   http(setting: ToggleSetting): this {
-    this.draft.http = validateToggleSetting(setting, 'http');
-    return this;
+    return this.set('http', setting);
   }
 
   /** `true`/`'allow'` the host CSPRNG, `false`/`'deny'` none, `'deterministic'` (or `{deterministic: {seed}}`) seeded. */
   random(setting: RandomSetting): this {
-    this.draft.random = validateRandom(setting, ['random']);
-    return this;
+    return this.set('random', setting);
   }
 
   sockets(setting: ToggleSetting): this {
-    this.draft.sockets = validateToggleSetting(setting, 'sockets');
-    return this;
+    return this.set('sockets', setting);
   }
 
   /** Virtualize the environment (first call: no host variables, no overrides). */
@@ -127,20 +114,17 @@ export class PolicyBuilder {
 
   /** The guest's argv, program name first. */
   args(args: readonly string[]): this {
-    this.draft.args = validatePolicy({ args: [...args] }).args!;
-    return this;
+    return this.set('args', [...args]);
   }
 
   /** The guest's initial working directory. */
   cwd(dir: string): this {
-    this.draft.cwd = validatePolicy({ cwd: dir }).cwd!;
-    return this;
+    return this.set('cwd', dir);
   }
 
   /** Trace every WASI call to stderr. */
   debug(enabled = true): this {
-    this.draft.debug = validatePolicy({ debug: enabled }).debug!;
-    return this;
+    return this.set('debug', enabled);
   }
 
   /** The policy built so far, as a canonical deep copy (later builder calls do not change it). */
@@ -167,6 +151,22 @@ export class PolicyBuilder {
     return builder;
   }
 
+  /** Set one top-level key as a policy file would give it (validated, canonical). */
+  private set<K extends 'clocks' | 'exit' | 'http' | 'random' | 'sockets' | 'args' | 'cwd' | 'debug'>(key: K, setting: unknown): this {
+    this.draft[key] = validatePolicy({ [key]: setting })[key];
+    return this;
+  }
+
+  /** Every subsystem one way: the toggles, host variables, host preopens and stdio. */
+  private setAll(toggle: 'allow' | 'deny'): this {
+    const allow = toggle === 'allow';
+    for (const k of ['clocks', 'exit', 'http', 'random', 'sockets'] as const) this.draft[k] = toggle;
+    this.envDraft().host = allow ? 'all' : 'none';
+    this.fsDraft()['host-preopens'] = allow;
+    this.setStdio(allow ? 'allow' : 'ignore');
+    return this;
+  }
+
   private envDraft(): EnvPolicy {
     return (this.draft.env ??= { host: 'none', overrides: [] });
   }
@@ -182,10 +182,6 @@ export class PolicyBuilder {
   private setStdio(mode: StdioMode): void {
     this.draft.stdio = { stdin: mode, stdout: mode, stderr: mode };
   }
-}
-
-function validateToggleSetting(setting: ToggleSetting, key: string) {
-  return validatePolicy({ [key]: setting })[key as 'exit']!;
 }
 
 /** Which host variables reach the guest, and the guest's own (override) variables. */
