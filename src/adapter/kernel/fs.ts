@@ -28,6 +28,8 @@ export interface GuestFs {
   table: MountTable;
   /** Roots outside the absolute namespace (relative preopen names). */
   others: DirHandle[];
+  /** Close every host resource any mount holds (the kernel's teardown). */
+  destroy(): void;
 }
 
 export class FsSetupError extends Error {}
@@ -44,6 +46,8 @@ export function buildGuestFs(options: FsOptions): GuestFs {
   const { platform } = options;
   const table = new MountTable();
   const others: DirHandle[] = [];
+  // Every table built here, the relative preopens' own ones included: dispose walks them all.
+  const tables = [table];
   let dev = 1n;
 
   const need = <K extends keyof Platform>(what: K, why: string): NonNullable<Platform[K]> => {
@@ -100,6 +104,7 @@ export function buildGuestFs(options: FsOptions): GuestFs {
       if (mountTree(name, name, entry, table, true)) order.push({ abs: normalizeGuestPath(name) });
     } else {
       const own = new MountTable();
+      tables.push(own);
       mountTree(name, '/', entry, own, true);
       const [[, root]] = own.preopens() as [[string, DirHandle]];
       order.push({ rel: [name, root] });
@@ -130,7 +135,11 @@ export function buildGuestFs(options: FsOptions): GuestFs {
     }
   }
   const preopens = order.map((o): [string, DirHandle] => ('abs' in o ? [o.abs, table.rootAt(o.abs)] : o.rel));
-  return { preopens, table, others };
+  const destroy = (): void => {
+    for (const t of tables) for (const m of t.targets()) m.destroy?.();
+    for (const d of others) d.destroy();
+  };
+  return { preopens, table, others, destroy };
 }
 
 function isAbsoluteName(name: string): boolean {

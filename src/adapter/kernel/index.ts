@@ -6,7 +6,7 @@
  */
 import type { Policy } from '../../policy/types.js';
 import { WasiError } from '../../virtual-fs/errors.js';
-import { Handle, type DirHandle } from '../../virtual-fs/handle.js';
+import type { DirHandle } from '../../virtual-fs/handle.js';
 import { createClocks, type Clocks } from './clocks.js';
 import { resolveEnv } from './env.js';
 import { exitWith } from './exit.js';
@@ -48,7 +48,6 @@ export class Kernel {
   readonly trace: ((line: string) => void) | undefined;
   /** The last failure a face turned into an error code (trace lines name its rule). */
   lastError: WasiError | undefined;
-  private readonly owned: Handle[] = [];
   private readonly disposers: (() => void)[] = [];
 
   constructor(options: KernelOptions) {
@@ -65,8 +64,6 @@ export class Kernel {
     this.stdout = new StdoutHandle('stdout', stdio.stdout, options.stdout ?? (stdio.stdout === 'allow' ? platform.stdout?.() : undefined));
     this.stderr = new StdoutHandle('stderr', stdio.stderr, options.stderr ?? (stdio.stderr === 'allow' ? platform.stderr?.() : undefined));
     this.fs = buildGuestFs({ policy: policy.fs, hostPreopens: options.preopens, snapshots: options.snapshots, platform });
-    for (const t of this.fs.table.targets()) if (t instanceof Handle) this.owned.push(t);
-    this.owned.push(...this.fs.others);
     const wantTrace = options.trace ?? policy.debug ?? false;
     // Traces are for the person running the guest, so they reach the host's stderr even
     // when the policy denies or ignores the guest's own stderr.
@@ -101,7 +98,7 @@ export class Kernel {
   dispose(): void {
     this.flush();
     for (const f of this.disposers.splice(0)) f();
-    for (const h of this.owned) h.destroy();
+    this.fs.destroy();
   }
 
   private traceLine(sink: OutputSink, line: string): void {
