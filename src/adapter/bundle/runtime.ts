@@ -273,4 +273,4 @@ export function openBundle(entryUrl: string, manifest: BundleManifest, faces: Fa
 
 export { ExitSignal };
 export { CaptureSink, BufferSource } from '../kernel/stdio.js';
-export { PolicyTrap } from '../kernel/exit.js';
+export { GuestTrap, LimitTrap, PolicyTrap } from '../kernel/traps.js';

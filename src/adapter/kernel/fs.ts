@@ -32,7 +32,9 @@ export interface GuestFs {
   destroy(): void;
 }
 
-export class FsSetupError extends Error {}
+export class FsSetupError extends Error {
+  readonly userFacing = true;
+}
 
 export function virtualizeOptions(v: string | VirtualizeOptions): VirtualizeOptions {
   return typeof v === 'string' ? { path: v } : v;

@@ -108,6 +108,7 @@ export class Kernel {
   }
 }
 
-export { ExitSignal, PolicyTrap } from './exit.js';
+export { ExitSignal } from './exit.js';
+export { GuestTrap, LimitTrap, PolicyTrap, type LimitName } from './traps.js';
 export { CaptureSink, BufferSource, type InputSource, type OutputSink } from './stdio.js';
 export type { Platform } from './platform.js';

@@ -474,7 +474,9 @@ export class HostDir extends DirHandle {
 }
 
 /** An error opening a host path given by the embedder or the policy (not by the guest). */
-export class HostPathError extends Error {}
+export class HostPathError extends Error {
+  readonly userFacing = true;
+}
 
 /**
  * A confined handle on host directory `path`. The path itself is the embedder's choice
