@@ -14,11 +14,14 @@ import type { ComponentApp } from './manifest.js';
 import type { ComponentExports } from '../preview2/run-exports.js';
 
 export interface LoadedComponent {
-  instantiate(imports: ImportObject): ComponentExports;
+  /** `instantiateCore` makes each core instance (the kernel's, to hold guest memory to its limit). */
+  instantiate(imports: ImportObject, instantiateCore?: InstantiateCore): ComponentExports;
 }
 
+type InstantiateCore = (module: WebAssembly.Module, imports?: WebAssembly.Imports) => WebAssembly.Instance;
+
 type Generated = {
-  instantiate(getCoreModule: (name: string) => WebAssembly.Module, imports: ImportObject): ComponentExports;
+  instantiate(getCoreModule: (name: string) => WebAssembly.Module, imports: ImportObject, instantiateCore?: InstantiateCore): ComponentExports;
 };
 
 export async function loadComponent(base: URL, app: ComponentApp): Promise<LoadedComponent> {
@@ -33,7 +36,7 @@ export async function loadComponent(base: URL, app: ComponentApp): Promise<Loade
     if (!m) throw new Error(`the transpiled component asked for a core module the bundle does not hold: "${name}"`);
     return m;
   };
-  return { instantiate: (imports) => mod.instantiate(getCoreModule, imports) };
+  return { instantiate: (imports, core) => mod.instantiate(getCoreModule, imports, core) };
 }
 
 /**
@@ -76,7 +79,7 @@ export { createPreview2 };
 export async function instantiate(loaded: LoadedComponent, app: ComponentApp, host: Kernel, network?: NetworkProvider): Promise<ComponentExports> {
   const want = needsNetwork(app.imports, host);
   const net = network ?? (want.sockets || want.http ? await loadNetwork(want) : undefined);
-  return loaded.instantiate(createPreview2(host, { network: net }));
+  return loaded.instantiate(createPreview2(host, { network: net }), host.limits.instantiateCore);
 }
 
 export { NotACommandError, runToCompletion } from '../preview2/run-exports.js';

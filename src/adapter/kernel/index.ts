@@ -12,6 +12,7 @@ import { resolveEnv } from './env.js';
 import { exitWith } from './exit.js';
 import { buildGuestFs, type GuestFs } from './fs.js';
 import { NEUTRAL_PLATFORM, type Platform } from './platform.js';
+import { Limits } from './limits.js';
 import { createRandom, type RandomSource } from './random.js';
 import { StdinHandle, StdoutHandle, type InputSource, type OutputSink } from './stdio.js';
 
@@ -44,6 +45,8 @@ export class Kernel {
   readonly stdout: StdoutHandle;
   readonly stderr: StdoutHandle;
   readonly fs: GuestFs;
+  /** The policy's resource limits, enforced here for both faces. */
+  readonly limits: Limits;
   /** Set when tracing: where trace lines go. */
   readonly trace: ((line: string) => void) | undefined;
   /** The last failure a face turned into an error code (trace lines name its rule). */
@@ -59,11 +62,15 @@ export class Kernel {
     this.cwd = policy.cwd;
     this.clocks = createClocks(policy.clocks, platform.hrtime);
     this.random = createRandom(policy.random);
+    this.limits = new Limits(policy.limits);
     const stdio = policy.stdio ?? { stdin: 'allow', stdout: 'allow', stderr: 'allow' };
     this.stdin = new StdinHandle(stdio.stdin, options.stdin ?? (stdio.stdin === 'allow' ? platform.stdin?.() : undefined));
-    this.stdout = new StdoutHandle('stdout', stdio.stdout, options.stdout ?? (stdio.stdout === 'allow' ? platform.stdout?.() : undefined));
-    this.stderr = new StdoutHandle('stderr', stdio.stderr, options.stderr ?? (stdio.stderr === 'allow' ? platform.stderr?.() : undefined));
-    this.fs = buildGuestFs({ policy: policy.fs, hostPreopens: options.preopens, snapshots: options.snapshots, platform });
+    this.stdout = new StdoutHandle('stdout', stdio.stdout, options.stdout ?? (stdio.stdout === 'allow' ? platform.stdout?.() : undefined), this.limits.stdout);
+    this.stderr = new StdoutHandle('stderr', stdio.stderr, options.stderr ?? (stdio.stderr === 'allow' ? platform.stderr?.() : undefined), this.limits.stderr);
+    this.fs = buildGuestFs({
+      policy: policy.fs, hostPreopens: options.preopens, snapshots: options.snapshots, platform, writeQuota: this.limits.hostWrites,
+    });
+    this.limits.preopened(this.fs.preopens.length);
     const wantTrace = options.trace ?? policy.debug ?? false;
     // Traces are for the person running the guest, so they reach the host's stderr even
     // when the policy denies or ignores the guest's own stderr.
@@ -98,6 +105,7 @@ export class Kernel {
   dispose(): void {
     this.flush();
     for (const f of this.disposers.splice(0)) f();
+    this.limits.closeOpenFiles();
     this.fs.destroy();
   }
 

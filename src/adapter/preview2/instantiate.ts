@@ -20,8 +20,11 @@ export { NotACommandError, runExport, runToCompletion, type ComponentExports } f
 export interface LoadedComponent {
   transpiled: TranspiledComponent;
   /** Instantiate synchronously (core modules are already compiled). */
-  instantiate(imports: ImportObject): ComponentExports;
+  /** `instantiateCore` makes each core instance (the kernel's, to hold guest memory to its limit). */
+  instantiate(imports: ImportObject, instantiateCore?: InstantiateCore): ComponentExports;
 }
+
+type InstantiateCore = (module: WebAssembly.Module, imports?: WebAssembly.Imports) => WebAssembly.Instance;
 
 export interface LoadOptions {
   /** Cache directory for transpiled output (default: see transpile.ts). */
@@ -29,7 +32,7 @@ export interface LoadOptions {
 }
 
 type GeneratedModule = {
-  instantiate(getCoreModule: (name: string) => WebAssembly.Module, imports: ImportObject): ComponentExports;
+  instantiate(getCoreModule: (name: string) => WebAssembly.Module, imports: ImportObject, instantiateCore?: InstantiateCore): ComponentExports;
 };
 
 const loaded = new Map<string, Promise<LoadedComponent>>();
@@ -50,7 +53,7 @@ export async function loadComponent(bytes: Uint8Array, options: LoadOptions = {}
         if (!m) throw new Error(`the generated component asked for an unknown core module "${name}"`);
         return m;
       };
-      return { transpiled: t, instantiate: (imports: ImportObject) => mod.instantiate(getCoreModule, imports) };
+      return { transpiled: t, instantiate: (imports: ImportObject, core?: InstantiateCore) => mod.instantiate(getCoreModule, imports, core) };
     })();
     loaded.set(t.jsFile, p);
     p.catch(() => loaded.delete(t.jsFile));
@@ -86,7 +89,7 @@ export async function instantiateComponent(
   if (missing.length > 0) {
     throw new ComponentLoadError(`it imports ${missing.join(', ')}, which wasi-virt does not provide`);
   }
-  const exports = loaded.instantiate(imports);
+  const exports = loaded.instantiate(imports, host.limits.instantiateCore);
   return { exports, imports, host, loaded };
 }
 
