@@ -53,7 +53,12 @@ export async function runCommand(req: RunRequest): Promise<number> {
     if (isUserFacing(err)) return refuse(err.message);
     throw err;
   }
+  const timeout = req.policy.limits?.['timeout-ms'];
+  const timed = (kind: 'module' | 'component', bytes: Uint8Array): Promise<number> => import('./timed-run.js').then((t) => t.runWithTimeout({
+    kind, bytes, file: req.file, policy: req.policy, args: [basename(req.file), ...req.guestArgs], debug: req.debug || req.policy.debug === true,
+  }, timeout!));
   if (app.kind === 'component') {
+    if (timeout !== undefined) return timed('component', app.bytes);
     // Loaded only for components: it brings jco's transpiler along.
     const { runComponentCommand } = await import('./run-component.js');
     return runComponentCommand(req, app.bytes);
@@ -71,6 +76,7 @@ export async function runCommand(req: RunRequest): Promise<number> {
     return refuse(`${req.file} is not a command: it exports no _start function (a library or reactor cannot be run)`);
   }
 
+  if (timeout !== undefined) return timed('module', bytes);
   const debug = req.debug || req.policy.debug === true;
   try {
     const { code } = await runModule(module, {
