@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as api from '../../src/node.js';
-import { runEnding, exitStatus, INTERNAL_EXIT, TRAP_EXIT, USAGE_EXIT } from '../../src/adapter/kernel/ending.js';
+import { runEnding, exitStatus, INTERNAL_EXIT, TRAP_EXIT, USAGE_EXIT } from '../../src/index.js';
 import { GuestTrap, LimitTrap, PolicyTrap, type OutputSink } from '../../src/adapter/kernel/index.js';
 import { runModule } from '../../src/adapter/preview1/run.js';
 import { runComponent } from '../../src/adapter/preview2/instantiate.js';

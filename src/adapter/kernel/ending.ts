@@ -72,7 +72,7 @@ function isSystemError(err: unknown): boolean {
 }
 
 /** The innermost wasm function of an error's stack, when the engine recorded one. */
-export function trapFunction(err: unknown): string | undefined {
+function trapFunction(err: unknown): string | undefined {
   const stack = err instanceof Error ? err.stack ?? '' : '';
   for (const line of stack.split('\n')) {
     const named = /^\s*at (\S+) \(wasm:\/\/[^)]*:wasm-function\[(\d+)\]/.exec(line);

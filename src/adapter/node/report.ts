@@ -10,7 +10,6 @@
 import { exitStatus, messageOf, runEnding, type RunEnding } from '../kernel/ending.js';
 import { writeAll } from './stdio.js';
 
-export { INTERNAL_EXIT, TRAP_EXIT, USAGE_EXIT } from '../kernel/ending.js';
 export { messageOf };
 
 /** A message folded onto one line. */
@@ -24,7 +23,7 @@ export function say(line: string): void {
 }
 
 /** Say how a run of `name` ended (nothing for an exit); returns the exit status. */
-export function reportEnding(ending: RunEnding, name: string, debug: boolean): number {
+function reportEnding(ending: RunEnding, name: string, debug: boolean): number {
   if (ending.how !== 'exit') {
     // With --debug the whole stack first, so the one-line summary stays the last line.
     const { error } = ending;
