@@ -79,6 +79,14 @@ describe.each(['preview1', 'preview2'] as const)('limits on %s', (abi) => {
     else expect(outErr).not.toBe(0); // the adapter reports a failed stream write as EIO
   });
 
+  it('stderr-bytes: the same for stderr', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wv-limit-write-'));
+    // The guest's last line is "<errno> <errno>\n" on stderr: 3 bytes of it get through.
+    const r = await run(abi, 'limit-write', policyFor(dir, { 'write-bytes': 40, 'stderr-bytes': 3 }));
+    expect(r.stderr).toBe('19 ');
+    expect(r.stdout).toBe('0123456789abcde\n'.repeat(10));
+  });
+
   it('memory-bytes: a guest that grows past the limit traps at its next host call', async () => {
     const ok = await run(abi, 'limit-memory', { limits: { 'memory-bytes': 4 << 20 } });
     expect(ok.stdout).toBe('grown\n');
