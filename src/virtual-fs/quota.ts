@@ -16,7 +16,7 @@ export class ByteQuota {
     if (n === 0) return 0;
     const left = this.limit - this.used;
     if (left <= 0) fail('dquot', `${this.what} is used up (${this.limit} bytes)`);
-    const granted = n < left ? n : left;
+    const granted = Math.min(n, left);
     this.used += granted;
     return granted;
   }

@@ -23,7 +23,7 @@ import type { DirHandle } from '../../virtual-fs/handle.js';
 import type { Policy } from '../../policy/types.js';
 import type * as Preview1Face from './preview1-face.js';
 import type * as Preview2Face from './preview2-face.js';
-import type { LoadedComponent } from './preview2-face.js';
+import type { LoadedComponent } from '../preview2/component.js';
 import { BUNDLE_FORMAT, type BundleManifest } from './manifest.js';
 import { virtualizeEntries } from './mounts.js';
 import { bundlePlatform } from './platform.js';
@@ -61,7 +61,7 @@ export interface Preview1ImportOptions extends BundleOptions {
   version?: 'preview1' | 'unstable';
 }
 
-export interface RunOptions extends BundleOptions {
+export interface BundleRunOptions extends BundleOptions {
   /** For components: the sockets / http implementation; default preview2-shim's, when needed. */
   network?: NetworkProvider;
 }
@@ -159,7 +159,7 @@ export class Bundle {
 
   /** preview2-shim's Node sockets / http, for preview2Imports({ network }). */
   loadNetwork(want: { sockets?: boolean; http?: boolean } = { sockets: true, http: true }): Promise<NetworkProvider> {
-    return this.face('preview2').loadNetwork({ sockets: want.sockets ?? false, http: want.http ?? false });
+    return this.face('preview2').loadShim({ sockets: want.sockets ?? false, http: want.http ?? false });
   }
 
   /**
@@ -168,7 +168,7 @@ export class Bundle {
    * `limits.timeout-ms` the run happens in a worker thread (see timed.ts), and a guest
    * still running at the limit is stopped with a LimitTrap.
    */
-  async run(args: string[] = [], options: RunOptions = {}): Promise<{ code: number }> {
+  async run(args: string[] = [], options: BundleRunOptions = {}): Promise<{ code: number }> {
     const timeout = this.policy.limits?.['timeout-ms'];
     if (timeout !== undefined && this.entry) {
       const { runTimed } = await import('./timed.js');
@@ -178,7 +178,7 @@ export class Bundle {
   }
 
   /** `run` in this thread, whatever the policy's timeout; `started` is called as the guest starts. */
-  async runHere(args: string[], options: RunOptions, started: () => void = () => {}): Promise<{ code: number }> {
+  async runHere(args: string[], options: BundleRunOptions, started: () => void = () => {}): Promise<{ code: number }> {
     const app = this.manifest.app;
     if (!app) throw new BundleError(`${this.manifest.name} is an adapter without an app; use createHost, preview1Imports or preview2Imports`);
     const withArgs = { ...options, args };
@@ -190,7 +190,7 @@ export class Bundle {
       return face.runModule(module, this.hostOptions(withArgs));
     }
     const face = this.face('preview2');
-    this.component ??= face.loadComponent(this.base, app);
+    this.component ??= face.loadBundled(this.base, app);
     const loaded = await this.component;
     const host = this.createHost(withArgs);
     started();

@@ -16,7 +16,7 @@ import { runEnding } from '../kernel/ending.js';
 import type { OutputSink } from '../kernel/stdio.js';
 import { GuestTrap, LimitTrap, PolicyTrap } from '../kernel/traps.js';
 import { FdSink } from '../node/stdio.js';
-import type { Bundle, RunOptions } from './runtime.js';
+import type { Bundle, BundleRunOptions } from './runtime.js';
 
 const MARK = 'wasi-virt timed bundle run';
 
@@ -24,7 +24,7 @@ interface Job {
   mark: typeof MARK;
   entry: string;
   args: string[];
-  options: Pick<RunOptions, 'env'> & { stdin?: string | Uint8Array; preopens?: Record<string, string> };
+  options: Pick<BundleRunOptions, 'env'> & { stdin?: string | Uint8Array; preopens?: Record<string, string> };
   /** Which outputs the caller takes itself (forwarded as messages). */
   forward: { stdout: boolean; stderr: boolean; trace: boolean };
   /** The caller's `trace: true / false`, if given (else the policy's `debug`). */
@@ -44,7 +44,7 @@ export class TimedRunError extends Error {
   readonly userFacing = true;
 }
 
-export function runTimed(entry: URL, args: string[], options: RunOptions, timeoutMs: number): Promise<{ code: number }> {
+export function runTimed(entry: URL, args: string[], options: BundleRunOptions, timeoutMs: number): Promise<{ code: number }> {
   const { stdin, preopens } = options;
   if (stdin !== undefined && typeof stdin !== 'string' && !(stdin instanceof Uint8Array)) {
     throw new TimedRunError('with limits.timeout-ms the guest runs in a worker thread: give stdin as a string or bytes, not an InputSource');
@@ -125,7 +125,7 @@ async function serve(job: Job): Promise<void> {
   const post = (m: Message): void => parentPort!.postMessage(m);
   const forwarding = (out: 'stdout' | 'stderr'): OutputSink => ({ write: (bytes) => post({ out, bytes: bytes.slice() }), flush() {} });
   const bundle = (await import(job.entry) as { default: Bundle }).default;
-  const options: RunOptions = {
+  const options: BundleRunOptions = {
     ...job.options,
     stdout: job.forward.stdout ? forwarding('stdout') : new FdSink(1, { coalesce: false }),
     stderr: job.forward.stderr ? forwarding('stderr') : new FdSink(2, { coalesce: false }),

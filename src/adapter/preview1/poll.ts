@@ -103,7 +103,9 @@ export default function pollImports(ctx: Preview1Context): Imports {
       const subs = parse(inBase, n);
       const waits = subs.map((s): Waitable => (s.deadline !== undefined ? { deadline: s.deadline } : { ready: () => fdReady(s) }));
       const ready = waitForAny(ctx.host.clocks, waits);
-      ready.forEach((i, k) => writeEvent(outBase + k * EVENT_SIZE, subs[i]!));
+      ready.forEach((i, k) => {
+        writeEvent(outBase + k * EVENT_SIZE, subs[i]!);
+      });
       mem.setU32(neventsPtr, ready.length);
     }),
   };
