@@ -9,12 +9,12 @@
 import { lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, accessSync, constants } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { hostReason } from '../util/host-error.js';
+import { UserFacingError } from '../util/user-facing.js';
 
 export const MARKER = 'package.json';
 
 /** Compose refuses its output directory or cannot write it. */
-export class OutDirError extends Error {
-  readonly userFacing = true;
+export class OutDirError extends UserFacingError {
   override name = 'OutDirError';
 }
 

@@ -14,12 +14,12 @@ import type { Policy, VirtualizeOptions } from '../policy/types.js';
 import type { SnapshotEntry } from '../adapter/bundle/manifest.js';
 import { virtualizeEntries } from '../adapter/bundle/mounts.js';
 import type { MountSummary } from '../inspect/report.js';
+import { UserFacingError } from '../util/user-facing.js';
 
 export const SNAPSHOT_ALIGN = 4096;
 
 /** A mount whose snapshot cannot be built: one line naming the mount. */
-export class MountBuildError extends Error {
-  readonly userFacing = true;
+export class MountBuildError extends UserFacingError {
   override name = 'MountBuildError';
 }
 

@@ -26,13 +26,13 @@
  * a canonical deep copy, equal to what a policy file or the CLI gives for the same intent.
  */
 import type {
-  DeterministicClocks, DeterministicRandom, EnvPolicy, FsEntry, FsPolicy, Policy, StdioMode,
+  DeterministicClocks, DeterministicRandom, EnvPolicy, FsEntry, FsPolicy, LimitsPolicy, Policy, StdioMode,
   StdioPolicy, VirtualizeOptions,
 } from './types.js';
 import { PolicyError } from './errors.js';
 import {
-  envName, validateFsEntry, validateGuestPath, validateOverrides, validatePolicy, validatePreopenEntry,
-  validateStdioMode,
+  envName, validateFsEntry, validateGuestPath, validateLimits, validateOverrides, validatePolicy,
+  validatePreopenEntry, validateStdioMode,
 } from './validate.js';
 
 export type ClocksSetting = boolean | 'allow' | 'deny' | 'deterministic' | { deterministic: DeterministicClocks };
@@ -120,6 +120,15 @@ export class PolicyBuilder {
   /** The guest's initial working directory. */
   cwd(dir: string): this {
     return this.set('cwd', dir);
+  }
+
+  /**
+   * Resource limits (`{ 'open-files': 256, 'timeout-ms': 5000, ... }`, see docs/policy.md);
+   * merged into the limits set so far.
+   */
+  limits(limits: LimitsPolicy): this {
+    this.draft.limits = validateLimits({ ...this.draft.limits, ...limits }, ['limits']);
+    return this;
   }
 
   /** Trace every WASI call to stderr. */

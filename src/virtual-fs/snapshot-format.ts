@@ -3,6 +3,7 @@
  * (snapshot-encode.ts), the decoder (snapshot.ts) and tools (`inspect`). Byte layout:
  * docs/snapshot-format.md. Platform-neutral.
  */
+import { UserFacingError } from '../util/user-facing.js';
 
 /** `\x89WVSNAP\n`: the high first byte and the newline catch text-mode transfers, as PNG's do. */
 export const MAGIC = Uint8Array.of(0x89, 0x57, 0x56, 0x53, 0x4e, 0x41, 0x50, 0x0a);
@@ -50,7 +51,7 @@ export const H = {
 } as const;
 
 /** A snapshot that cannot be built or decoded; the message is one line naming the culprit. */
-export class SnapshotError extends Error {
+export class SnapshotError extends UserFacingError {
   override name = 'SnapshotError';
 }
 
