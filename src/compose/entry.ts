@@ -24,12 +24,12 @@ export function entryModule(manifest: BundleManifest): string {
   const lines = [
     `// ${manifest.name}.js, written by wasi-virt ${manifest.wasiVirt} (docs/compose.md).`,
     app
-      ? `// \`node ${manifest.name}.js [args]\` runs ${manifest.program} under the policy below; \`import { run } from './${manifest.name}.js'\` runs it from other code.`
+      ? `// \`node ${manifest.name}.js [args]\` (or deno run, bun) runs ${manifest.program} under the policy below; \`import { run } from './${manifest.name}.js'\` runs it from other code, a page or a worker.`
       : '// The virtual adapter: the policy below, its snapshots, and hosts / import objects built from them.',
-    `import { openBundle, isMainModule } from '${runtime}';`,
+    `import { openBundle } from '${runtime}';`,
     ...faces.map((f) => `import * as ${f} from './${RUNTIME_DIR}/${FACE_ENTRIES[f]}';`),
     '',
-    `const bundle = openBundle(import.meta.url, ${JSON.stringify(manifest, null, 2)}, { ${faces.join(', ')} });`,
+    `const bundle = await openBundle(import.meta.url, ${JSON.stringify(manifest, null, 2)}, { ${faces.join(', ')} });`,
     '',
     'export const policy = bundle.policy;',
     'export const snapshots = bundle.snapshots;',
@@ -42,7 +42,7 @@ export function entryModule(manifest: BundleManifest): string {
     ...(app ? ['export const run = (args, options) => bundle.run(args, options);'] : []),
     `export { ExitSignal, PolicyTrap, CaptureSink, BufferSource } from '${runtime}';`,
     'export default bundle;',
-    ...(app ? ['', '// Only as the program node was started with, never when imported.', 'if (isMainModule(import.meta.url)) bundle.main();'] : []),
+    ...(app ? ['', '// Only as the program the runtime was started with, never when imported.', 'if (import.meta.main ?? bundle.isMain(import.meta.url)) await bundle.main();'] : []),
     '',
   ];
   return lines.join('\n');

@@ -5,7 +5,6 @@
  * instantiation-mode (`instantiate(getCoreModule, imports)`), synchronous once the core
  * modules are compiled.
  */
-import { readFileSync } from 'node:fs';
 import type { Kernel } from '../kernel/index.js';
 import { createPreview2, type ImportObject } from '../preview2/index.js';
 import type { NetworkProvider } from '../preview2/network-types.js';
@@ -21,11 +20,20 @@ type Generated = {
   instantiate(getCoreModule: (name: string) => WebAssembly.Module, imports: ImportObject): ComponentExports;
 };
 
-export async function loadComponent(base: URL, app: ComponentApp): Promise<LoadedComponent> {
-  const dir = new URL(`${app.dir}/`, base);
+/**
+ * The transpiled component: its module imported beside the entry, or from a data: URL when
+ * `--inline` embedded it (`embedded` holds its text as base64); core modules through `read`
+ * (a file of the bundle by its name relative to the entry).
+ */
+export async function loadComponent(
+  base: URL, app: ComponentApp, read: (file: string) => Promise<Uint8Array>, embedded?: Record<string, string>,
+): Promise<LoadedComponent> {
+  const jsFile = `${app.dir}/${app.js}`;
+  const inlined = embedded?.[jsFile];
+  const url = inlined !== undefined ? `data:text/javascript;base64,${inlined}` : new URL(jsFile, base).href;
   const [mod, modules] = await Promise.all([
-    import(new URL(app.js, dir).href) as Promise<Generated>,
-    Promise.all(app.core.map(async (f) => [f, await WebAssembly.compile(readFileSync(new URL(f, dir)))] as const)),
+    import(url) as Promise<Generated>,
+    Promise.all(app.core.map(async (f) => [f, await WebAssembly.compile(await read(`${app.dir}/${f}`) as Uint8Array<ArrayBuffer>)] as const)),
   ]);
   const byName = new Map(modules);
   const getCoreModule = (name: string): WebAssembly.Module => {
@@ -73,9 +81,26 @@ export async function loadNetwork(want: { sockets: boolean; http: boolean }): Pr
 
 export { createPreview2 };
 
-export async function instantiate(loaded: LoadedComponent, app: ComponentApp, host: Kernel, network?: NetworkProvider): Promise<ComponentExports> {
+/** A component needs something this runtime cannot give it (sockets in a browser). */
+export class RuntimeCapabilityError extends Error {
+  readonly userFacing = true;
+  override name = 'RuntimeCapabilityError';
+}
+
+/**
+ * `runtime`: where the bundle runs. preview2-shim's network is Node's; in a browser or
+ * worker, allowed sockets refuse to start and http has no implementation (its calls fail as
+ * unsupported, its types trap on construction), see docs/browser.md.
+ */
+export async function instantiate(
+  loaded: LoadedComponent, app: ComponentApp, host: Kernel, network?: NetworkProvider, runtime: 'node' | 'web' = 'node',
+): Promise<ComponentExports> {
   const want = needsNetwork(app.imports, host);
-  const net = network ?? (want.sockets || want.http ? await loadNetwork(want) : undefined);
+  let net = network;
+  if (!net && runtime === 'web' && want.sockets) {
+    throw new RuntimeCapabilityError('the policy allows sockets, which a browser or worker cannot open; compose without --allow-sockets (or pass run(args, { network }))');
+  }
+  if (!net && runtime === 'node' && (want.sockets || want.http)) net = await loadNetwork(want);
   return loaded.instantiate(createPreview2(host, { network: net }));
 }
 

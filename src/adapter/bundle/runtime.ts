@@ -2,14 +2,16 @@
  * The runtime behind a composed bundle (`out/<name>.js`). Compose copies this file and
  * what it imports into `out/wasi-virt/`, writes the manifest into the entry module, and
  * the entry hands both to `openBundle`. Everything is found relative to the entry, so a
- * bundle directory can be moved, copied or deployed as it is.
+ * bundle directory can be moved, copied or deployed as it is. The runtime it runs on
+ * (Node, Deno, Bun, or a browser or worker) is chosen when it opens (host.ts); nothing here
+ * imports a `node:` module.
  *
  * Snapshots are one binary file read on first use (one read, no parsing: each snapshot is
  * a view of it), never an inlined base64 string: a 100 MiB mount stays 100 MiB on disk,
- * costs one read of ~tens of ms, and is never decoded into a second copy.
+ * costs one read of ~tens of ms, and is never decoded into a second copy. Where files can
+ * only be fetched (a browser), the snapshot file is fetched when the bundle opens. An
+ * `--inline` bundle carries its files as base64 in the manifest instead (`embedded`).
  */
-import { readFileSync, realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { ExitSignal } from '../kernel/exit.js';
 import { Kernel, type KernelOptions, type InputSource, type OutputSink } from '../kernel/index.js';
 import { BufferSource } from '../kernel/stdio.js';
@@ -25,8 +27,7 @@ import type * as Preview2Face from './preview2-face.js';
 import type { LoadedComponent } from './preview2-face.js';
 import { BUNDLE_FORMAT, type BundleManifest } from './manifest.js';
 import { virtualizeEntries } from './mounts.js';
-import { bundlePlatform } from './platform.js';
-import { reportFailure } from '../node/report.js';
+import { detectHost, type RuntimeHost } from './host.js';
 
 /** What the caller of a bundle may set; the policy itself is fixed at compose time. */
 export interface BundleOptions {
@@ -43,7 +44,7 @@ export interface BundleOptions {
   preopens?: Record<string, string | DirHandle>;
   /** Trace every WASI call: true for stderr, or a function receiving each line. Default the policy's `debug`. */
   trace?: boolean | ((line: string) => void);
-  /** Replace the Node platform (host directories, stdio, environment). */
+  /** Replace the runtime's platform (host directories, stdio, environment; see docs/browser.md). */
   platform?: Platform;
 }
 
@@ -96,7 +97,7 @@ export class Bundle {
   private module: Promise<WebAssembly.Module> | undefined;
   private component: Promise<LoadedComponent> | undefined;
 
-  constructor(readonly base: URL, readonly manifest: BundleManifest, private readonly faces: Faces = {}) {
+  constructor(readonly base: URL, readonly manifest: BundleManifest, private readonly faces: Faces, readonly host: RuntimeHost) {
     if (manifest.format !== BUNDLE_FORMAT) {
       throw new BundleError(`${manifest.name}: bundle format ${manifest.format} is not the one this runtime reads (${BUNDLE_FORMAT})`);
     }
@@ -120,7 +121,7 @@ export class Bundle {
     const { stdin, stdout, stderr, env, preopens } = options;
     const hostOptions: KernelOptions = {
       policy,
-      platform: options.platform ?? bundlePlatform(),
+      platform: options.platform ?? this.host.platform(),
       snapshots: this.allSnapshots(),
       trace: options.trace ?? debug,
     };
@@ -169,24 +170,48 @@ export class Bundle {
       return face.runModule(await this.module, this.hostOptions(withArgs));
     }
     const face = this.face('preview2');
-    this.component ??= face.loadComponent(this.base, app);
+    this.component ??= face.loadComponent(this.base, app, (file) => this.read(file), this.manifest.embedded);
     const loaded = await this.component;
     const host = this.createHost(withArgs);
     try {
-      const exports = await face.instantiate(loaded, app, host, options.network);
+      const exports = await face.instantiate(loaded, app, host, options.network, this.host.name);
       return { code: face.runToCompletion(exports) };
     } finally {
       host.dispose();
     }
   }
 
-  /** `node out/<name>.js [args]`: run with the process's arguments and set its exit status. */
+  /** Whether the entry at `url` is the program the runtime was started with (for runtimes without import.meta.main). */
+  isMain(url: string): boolean {
+    return this.host.isMain(url);
+  }
+
+  /** `node out/<name>.js [args]` (or deno, bun): run with the process's arguments and set its exit status. */
   async main(): Promise<void> {
+    if (!this.host.main) throw new BundleError(`${this.manifest.name} cannot run as a program here; import it and call run()`);
+    await this.host.main(this.manifest.name, this.policy.debug === true, (args) => this.run(args));
+  }
+
+  /** Fetch what the snapshots need up front where files cannot be read synchronously. */
+  async ready(): Promise<void> {
+    const s = this.manifest.snapshots;
+    if (s && !this.snapshotFile && !this.host.readSync && !this.manifest.embedded?.[s.file]) {
+      try {
+        this.snapshotFile = await this.host.read(new URL(s.file, this.base));
+      } catch (err) {
+        throw new BundleError(`cannot read its snapshots (${s.file}: ${(err as { code?: string }).code ?? err})`);
+      }
+    }
+  }
+
+  /** A file of the bundle: embedded in the entry, or beside it. */
+  private async read(file: string): Promise<Uint8Array> {
+    const embedded = this.manifest.embedded?.[file];
+    if (embedded !== undefined) return fromBase64(embedded);
     try {
-      const { code } = await this.run(process.argv.slice(2));
-      process.exitCode = code;
-    } catch (err) {
-      process.exitCode = reportFailure(err, this.manifest.name, this.policy.debug === true);
+      return await this.host.read(new URL(file, this.base));
+    } catch (e) {
+      throw new BundleError(`cannot read ${file} beside it (${(e as { code?: string }).code ?? e})`);
     }
   }
 
@@ -196,14 +221,8 @@ export class Bundle {
     return f as NonNullable<Faces[K]>;
   }
 
-  private compile(file: string): Promise<WebAssembly.Module> {
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(new URL(file, this.base));
-    } catch (e) {
-      throw new BundleError(`cannot read ${file} beside it (${(e as { code?: string }).code ?? e})`);
-    }
-    return WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  private async compile(file: string): Promise<WebAssembly.Module> {
+    return WebAssembly.compile(await this.read(file) as Uint8Array<ArrayBuffer>);
   }
 
   private allSnapshots(): Record<string, Uint8Array> {
@@ -219,8 +238,9 @@ export class Bundle {
     const s = this.manifest.snapshots!;
     const e = s.entries.find((x) => x.key === key)!;
     if (!this.snapshotFile) {
+      const embedded = this.manifest.embedded?.[s.file];
       try {
-        this.snapshotFile = readFileSync(new URL(s.file, this.base));
+        this.snapshotFile = embedded !== undefined ? fromBase64(embedded) : this.host.readSync!(new URL(s.file, this.base));
       } catch (err) {
         throw new BundleError(`cannot read its snapshots (${s.file}: ${(err as { code?: string }).code ?? err})`);
       }
@@ -248,27 +268,21 @@ function deepFreeze<T>(v: T): T {
   return v;
 }
 
-/** Whether the module at `url` is the script Node was started with (`node out/x.js`). */
-export function isMainModule(url: string): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    const self = realpathSync(fileURLToPath(url));
-    for (const candidate of [script, `${script}.js`, `${script}.mjs`]) {
-      try {
-        if (realpathSync(candidate) === self) return true;
-      } catch {
-        // not this spelling
-      }
-    }
-  } catch {
-    return false;
-  }
-  return false;
+/** base64 to bytes (Uint8Array.fromBase64 where the runtime has it). */
+function fromBase64(text: string): Uint8Array {
+  const native = (Uint8Array as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
+  if (native) return native(text);
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
 }
 
-export function openBundle(entryUrl: string, manifest: BundleManifest, faces: Faces = {}): Bundle {
-  return new Bundle(new URL('.', entryUrl), manifest, faces);
+/** The bundle an entry module describes, on the runtime it finds itself in. */
+export async function openBundle(entryUrl: string, manifest: BundleManifest, faces: Faces = {}, host?: RuntimeHost): Promise<Bundle> {
+  const bundle = new Bundle(new URL('.', entryUrl), manifest, faces, host ?? await detectHost());
+  await bundle.ready();
+  return bundle;
 }
 
 export { ExitSignal };
