@@ -72,6 +72,7 @@ export function buildCli(argv: string[], version: string, choose: (c: Chosen) =>
       (y) => policyOptions(y, 'compose')
         .positional('app', { type: 'string', describe: 'A preview1 core module or a preview2 component' })
         .option('out', { alias: 'o', type: 'string', group: OTHER, describe: '--out DIR: where to write the bundle (required)' })
+        .option('inline', { type: 'boolean', group: OTHER, describe: 'Write the bundle as one self-contained ES module (app, snapshots and runtime inside <name>.js), for a CDN, a worker or a data: URL' })
         .example('$0 app.wasm --mount /=./site --allow-stdio -o out/', 'embed ./site as the guest\'s /, print to the host\'s stdio')
         .epilog(DEFAULTS_TABLE),
       (a) => choose({ command: 'compose', argv: a }),

@@ -15,7 +15,11 @@ export function facesOf(app: BundleManifest['app']): Face[] {
   return app.kind === 'module' ? ['preview1'] : ['preview2'];
 }
 
-export function entryModule(manifest: BundleManifest): string {
+/**
+ * `manifestSource`: an expression to stand for the manifest instead of its JSON (the
+ * `--inline` runtimes are built once from this same text with a placeholder there).
+ */
+export function entryModule(manifest: BundleManifest, manifestSource = JSON.stringify(manifest, null, 2)): string {
   const runtime = `./${RUNTIME_DIR}/${RUNTIME_ENTRY}`;
   const app = manifest.app;
   const faces = facesOf(app);
@@ -29,7 +33,7 @@ export function entryModule(manifest: BundleManifest): string {
     `import { openBundle } from '${runtime}';`,
     ...faces.map((f) => `import * as ${f} from './${RUNTIME_DIR}/${FACE_ENTRIES[f]}';`),
     '',
-    `const bundle = await openBundle(import.meta.url, ${JSON.stringify(manifest, null, 2)}, { ${faces.join(', ')} });`,
+    `const bundle = await openBundle(import.meta.url, ${manifestSource}, { ${faces.join(', ')} });`,
     '',
     'export const policy = bundle.policy;',
     'export const snapshots = bundle.snapshots;',

@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// After tsc: the files of dist/ that are built with esbuild, not copied from tsc's output.
+//  - dist/browser.js: the neutral entry (dist/index.js) and its packages (the TOML and JSONC
+//    parsers) as one ES module with no bare specifiers, so a page can import it by URL.
+//  - dist/inline/{module,component,adapter}.js: a bundle entry with its runtime as one ES
+//    module, the manifest left as the placeholder __WASI_VIRT_MANIFEST__; `compose --inline`
+//    fills it in. The `node:` modules the Node host imports statically cannot stay static
+//    imports in one file that must also load in a browser, so they are served from an object
+//    the entry fills with dynamic imports, only where the runtime has them.
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const { entryModule, RUNTIME_DIR } = await import(join(dist, 'compose', 'entry.js'));
+
+const browser = await build({
+  entryPoints: [join(dist, 'index.js')],
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  legalComments: 'eof',
+  outfile: join(dist, 'browser.js'),
+  metafile: true,
+  logLevel: 'error',
+});
+checkSpecifiers('browser.js', browser, []);
+
+// The node: modules the host code may import statically; the entry loads exactly these.
+const NODE_MODULES = ['node:fs', 'node:path', 'node:tty', 'node:url', 'node:child_process'];
+const GLOBAL = '__wasiVirtNodeModules';
+const preload = `if (typeof globalThis.process?.versions?.node === 'string') globalThis.${GLOBAL} ??= Object.fromEntries(await Promise.all(${JSON.stringify(NODE_MODULES)}.map(async (m) => [m, await import(m)])));`;
+
+const nodeShim = {
+  name: 'node-modules-from-preload',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
+      const spec = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
+      if (!builtinModules.includes(spec.slice(5))) return undefined;
+      if (args.kind === 'dynamic-import') return { path: args.path, external: true };
+      if (!NODE_MODULES.includes(spec)) throw new Error(`${args.importer} imports ${spec}, which scripts/build-web.mjs does not preload`);
+      return { path: spec, namespace: 'wasi-virt-node' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'wasi-virt-node' }, async (args) => {
+      const names = Object.keys(await import(args.path)).filter((n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n));
+      const m = `globalThis.${GLOBAL}?.[${JSON.stringify(args.path)}]`;
+      return { contents: `const m = ${m};\nexport default m?.default;\n${names.map((n) => `export const ${n} = m?.${n};`).join('\n')}\n`, loader: 'js' };
+    });
+  },
+};
+
+mkdirSync(join(dist, 'inline'), { recursive: true });
+const kinds = {
+  module: { kind: 'module', file: 'x.wasm' },
+  component: { kind: 'component', dir: 'x.component', js: 'component.mjs', core: [], imports: [] },
+  adapter: undefined,
+};
+for (const [kind, app] of Object.entries(kinds)) {
+  const manifest = { format: 1, wasiVirt: '', name: 'x', program: 'x.wasm', policy: {}, ...(app ? { app } : {}) };
+  const entry = entryModule(manifest, '__WASI_VIRT_MANIFEST__').replaceAll(`./${RUNTIME_DIR}/`, './');
+  const at = entry.indexOf('const bundle = await openBundle');
+  const contents = `${entry.slice(0, at)}${preload}\n${entry.slice(at)}`;
+  const result = await build({
+    stdin: { contents, resolveDir: dist, sourcefile: `inline-${kind}.js`, loader: 'js' },
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    minify: true,
+    legalComments: 'eof',
+    external: ['@bytecodealliance/preview2-shim', '@bytecodealliance/preview2-shim/*'],
+    plugins: [nodeShim],
+    outfile: join(dist, 'inline', `${kind}.js`),
+    metafile: true,
+    logLevel: 'error',
+  });
+  checkSpecifiers(`inline/${kind}.js`, result, ['@bytecodealliance/preview2-shim', ...NODE_MODULES]);
+  const text = readFileSync(join(dist, 'inline', `${kind}.js`), 'utf8');
+  if (text.split('__WASI_VIRT_MANIFEST__').length !== 2) throw new Error(`inline/${kind}.js must hold the manifest placeholder exactly once`);
+}
+
+/** Only dynamic imports of the allowed packages may stay outside the file. */
+function checkSpecifiers(name, result, allowedDynamic) {
+  for (const out of Object.values(result.metafile.outputs)) {
+    for (const imp of out.imports ?? []) {
+      const allowed = imp.kind === 'dynamic-import' && allowedDynamic.some((p) => imp.path === p || imp.path.startsWith(`${p}/`));
+      if (!allowed) throw new Error(`${name} imports ${imp.path} (${imp.kind}); it must be self-contained`);
+    }
+  }
+}
+console.log('built dist/browser.js, dist/inline/{module,component,adapter}.js');
