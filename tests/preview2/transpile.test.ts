@@ -89,7 +89,7 @@ describe('rewrites of the generated code', () => {
     const { js, patched } = rewriteGenerated(raw);
     expect(patched).toBe(true);
     expect(js.match(/JCO_DEBUG/g)).toHaveLength(1);
-    expect(js).toMatch(/const _jcoDebug = !!globalThis\?\.process\?\.env\?\.JCO_DEBUG;/);
+    expect(js).toMatch(/try \{ _jcoDebug = !!globalThis\?\.process\?\.env\?\.JCO_DEBUG; \} catch \{\}/);
     expect(js.match(/[^\w$.]_debugLog\(/g)?.length).toBe(js.match(/_jcoDebug && _debugLog\(/g)?.length);
   });
 

@@ -18,7 +18,7 @@ import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /** Bumped whenever the options or the rewrite below change what a cache entry holds. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 const TRANSPILE_OPTIONS = {
   name: 'component',
@@ -130,7 +130,8 @@ export function rewriteGenerated(js: string): Rewritten {
   const at = js.indexOf(JCO_DEBUG_DEFINITION);
   if (at >= 0 && js.indexOf(JCO_DEBUG_DEFINITION, at + 1) < 0) {
     const hoisted =
-      'const _jcoDebug = !!globalThis?.process?.env?.JCO_DEBUG;\n  ' +
+      // Deno throws on reading a variable it was given no permission for: no debugging then.
+      'let _jcoDebug = false;\n  try { _jcoDebug = !!globalThis?.process?.env?.JCO_DEBUG; } catch {}\n  ' +
       'const _debugLog = (...args) => {\n    if (!_jcoDebug) { return; }';
     js = js.slice(0, at) + hoisted + js.slice(at + JCO_DEBUG_DEFINITION.length);
     js = js.replace(/(^|[^.\w$])_debugLog\(/g, '$1_jcoDebug && _debugLog(');
