@@ -2,11 +2,14 @@
 // After tsc: the files of dist/ that are built with esbuild, not copied from tsc's output.
 //  - dist/browser.js: the neutral entry (dist/index.js) and its packages (the TOML and JSONC
 //    parsers) as one ES module with no bare specifiers, so a page can import it by URL.
-//  - dist/inline/{module,component,adapter}.js: a bundle entry with its runtime as one ES
-//    module, the manifest left as the placeholder __WASI_VIRT_MANIFEST__; `compose --inline`
-//    fills it in. The `node:` modules the Node host imports statically cannot stay static
-//    imports in one file that must also load in a browser, so they are served from an object
-//    the entry fills with dynamic imports, only where the runtime has them.
+//  - dist/runtime/{module,component,adapter}.js: a bundle's runtime (src/adapter/bundle and
+//    what it imports, with the faces that kind of bundle needs) as one module, which compose
+//    copies to out/wasi-virt/runtime.js; beside each, the list of sources it holds (.meta.json).
+//  - dist/inline/{module,component,adapter}.js: the same with the entry inside, the manifest
+//    left as the placeholder __WASI_VIRT_MANIFEST__; `compose --inline` fills it in.
+// The `node:` modules the Node host imports statically cannot stay static imports in one file
+// that must also load in a browser, so they are served from an object the runtime fills with
+// dynamic imports, only where the runtime has them.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -15,7 +18,8 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
-const { entryModule, RUNTIME_DIR } = await import(join(dist, 'compose', 'entry.js'));
+const { entryModule, RUNTIME_DIR, RUNTIME_MODULE } = await import(join(dist, 'compose', 'entry.js'));
+const { FACE_ENTRIES, RUNTIME_ENTRY } = await import(join(dist, 'compose', 'runtime-files.js'));
 
 const browser = await build({
   entryPoints: [join(dist, 'index.js')],
@@ -54,32 +58,65 @@ const nodeShim = {
   },
 };
 
-mkdirSync(join(dist, 'inline'), { recursive: true });
-const kinds = {
-  module: { kind: 'module', file: 'x.wasm' },
-  component: { kind: 'component', dir: 'x.component', js: 'component.mjs', core: [], imports: [] },
-  adapter: undefined,
+const KINDS = {
+  module: { faces: ['preview1'], app: { kind: 'module', file: 'x.wasm' } },
+  component: { faces: ['preview2'], app: { kind: 'component', dir: 'x.component', js: 'component.mjs', core: [], imports: [] } },
+  adapter: { faces: ['preview1', 'preview2'], app: undefined },
 };
-for (const [kind, app] of Object.entries(kinds)) {
-  const manifest = { format: 1, wasiVirt: '', name: 'x', program: 'x.wasm', policy: {}, ...(app ? { app } : {}) };
-  const entry = entryModule(manifest, '__WASI_VIRT_MANIFEST__').replaceAll(`./${RUNTIME_DIR}/`, './');
-  const at = entry.indexOf('const bundle = await openBundle');
-  const contents = `${entry.slice(0, at)}${preload}\n${entry.slice(at)}`;
-  const result = await build({
-    stdin: { contents, resolveDir: dist, sourcefile: `inline-${kind}.js`, loader: 'js' },
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    minify: true,
-    legalComments: 'eof',
-    external: ['@bytecodealliance/preview2-shim', '@bytecodealliance/preview2-shim/*'],
+
+/** The runtime module an entry imports (`./wasi-virt/runtime.js`): openBundle, the faces and the classes the entry re-exports. */
+function runtimeSource(faces) {
+  return [
+    preload,
+    `export { openBundle, ExitSignal, PolicyTrap, CaptureSink, BufferSource } from './${RUNTIME_ENTRY}';`,
+    ...faces.map((f) => `import * as ${f} from './${FACE_ENTRIES[f]}';`),
+    `export const faces = { ${faces.join(', ')} };`,
+    '',
+  ].join('\n');
+}
+
+const common = {
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  minify: true,
+  // Class names stay: a trap or error is reported by its class, and a person reads them.
+  keepNames: true,
+  legalComments: 'eof',
+  external: ['@bytecodealliance/preview2-shim', '@bytecodealliance/preview2-shim/*'],
+  metafile: true,
+  logLevel: 'error',
+};
+const allowed = ['@bytecodealliance/preview2-shim', ...NODE_MODULES];
+
+for (const dir of ['runtime', 'inline']) mkdirSync(join(dist, dir), { recursive: true });
+for (const [kind, { faces, app }] of Object.entries(KINDS)) {
+  // For a directory bundle: the runtime alone, beside the entry.
+  const runtime = await build({
+    ...common,
+    stdin: { contents: runtimeSource(faces), resolveDir: dist, sourcefile: `runtime-${kind}.js`, loader: 'js' },
     plugins: [nodeShim],
-    outfile: join(dist, 'inline', `${kind}.js`),
-    metafile: true,
-    logLevel: 'error',
+    outfile: join(dist, 'runtime', `${kind}.js`),
   });
-  checkSpecifiers(`inline/${kind}.js`, result, ['@bytecodealliance/preview2-shim', ...NODE_MODULES]);
+  checkSpecifiers(`runtime/${kind}.js`, runtime, allowed);
+  writeFileSync(join(dist, 'runtime', `${kind}.meta.json`), `${JSON.stringify(Object.keys(runtime.metafile.inputs).sort(), null, 2)}\n`);
+
+  // For --inline: the entry, written by the same code as a directory bundle's, with the runtime inside it.
+  const manifest = { format: 1, wasiVirt: '', name: 'x', program: 'x.wasm', policy: {}, ...(app ? { app } : {}) };
+  const inline = await build({
+    ...common,
+    stdin: { contents: entryModule(manifest, '__WASI_VIRT_MANIFEST__'), resolveDir: dist, sourcefile: `inline-${kind}.js`, loader: 'js' },
+    plugins: [nodeShim, {
+      name: 'runtime-module',
+      setup(b) {
+        b.onResolve({ filter: new RegExp(`^\\./${RUNTIME_DIR}/${RUNTIME_MODULE.replace('.', '\\.')}$`) }, () => ({ path: kind, namespace: 'wasi-virt-runtime' }));
+        b.onLoad({ filter: /.*/, namespace: 'wasi-virt-runtime' }, () => ({ contents: runtimeSource(faces), resolveDir: dist, loader: 'js' }));
+      },
+    }],
+    outfile: join(dist, 'inline', `${kind}.js`),
+  });
+  checkSpecifiers(`inline/${kind}.js`, inline, allowed);
   const text = readFileSync(join(dist, 'inline', `${kind}.js`), 'utf8');
   if (text.split('__WASI_VIRT_MANIFEST__').length !== 2) throw new Error(`inline/${kind}.js must hold the manifest placeholder exactly once`);
 }
@@ -93,4 +130,4 @@ function checkSpecifiers(name, result, allowedDynamic) {
     }
   }
 }
-console.log('built dist/browser.js, dist/inline/{module,component,adapter}.js');
+console.log('built dist/browser.js, dist/runtime/*.js, dist/inline/*.js');

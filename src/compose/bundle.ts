@@ -6,7 +6,7 @@
  * transpiling) runs before the output directory is touched, so a failed compose leaves
  * no half-written bundle behind.
  */
-import { closeSync, copyFileSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync, type Dirent } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync, type Dirent } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import type { Policy } from '../policy/types.js';
@@ -14,7 +14,7 @@ import { BUNDLE_FORMAT, type BundleManifest, type ComponentApp, type CoreApp } f
 import { appBinary } from '../util/app.js';
 import { readComponent } from '../inspect/component-binary.js';
 import { inspectApp, type InspectReport } from '../inspect/report.js';
-import { entryModule, entryTypes, facesOf, RUNTIME_DIR } from './entry.js';
+import { entryModule, entryTypes, facesOf, RUNTIME_DIR, RUNTIME_MODULE } from './entry.js';
 import { MARKER, prepareOutDir } from './out-dir.js';
 import { distRoot, runtimeFiles } from './runtime-files.js';
 import { buildMounts, packSnapshots, type BuiltMount, type SnapshotBuilder } from './snapshots.js';
@@ -189,8 +189,15 @@ export async function composeBundle(options: ComposeOptions): Promise<ComposeRes
 
   // 3. The runtime, and preview2-shim where sockets or http will need it (an --inline
   // bundle finds the shim, if it needs it, where the runtime can import it from).
-  const runtime = options.inline ? { files: [] } : runtimeFiles(facesOf(app), root);
-  for (const f of runtime.files) pending.push(copy(`${RUNTIME_DIR}/${f}`, join(root, f)));
+  const kind = app?.kind ?? 'adapter';
+  const runtimeModule = join(root, 'runtime', `${kind}.js`);
+  if (!options.inline) {
+    if (!existsSync(runtimeModule)) throw new Error(`the bundle runtime (runtime/${kind}.js) is missing from ${root}; build wasi-virt first (npm run build)`);
+    pending.push(copy(`${RUNTIME_DIR}/${RUNTIME_MODULE}`, runtimeModule));
+  }
+  // Types for TypeScript users: the declarations of what runtime.js was built from.
+  const types = options.inline ? [] : runtimeFiles(facesOf(app), root).files.filter((f) => f.endsWith('.d.ts'));
+  for (const f of types) pending.push(copy(`${RUNTIME_DIR}/${f}`, join(root, f)));
   const shim = !options.inline && needsShim(policy, app);
   if (shim) pending.push(...shimFiles());
 
@@ -210,7 +217,7 @@ export async function composeBundle(options: ComposeOptions): Promise<ComposeRes
   } else {
     pending.push(data(`${name}.js`, entryModule(manifest)));
   }
-  if (runtime.files.some((f) => f.endsWith('.d.ts'))) pending.push(data(`${name}.d.ts`, entryTypes(manifest)));
+  if (types.length > 0) pending.push(data(`${name}.d.ts`, entryTypes(manifest)));
   const files = [MARKER, ...pending.map((p) => p.path)];
   const marker = {
     name: `${name}-bundle`,

@@ -4,10 +4,18 @@
  * snapshots stay in their binary file until first used.
  */
 import type { BundleManifest } from '../adapter/bundle/manifest.js';
-import { FACE_ENTRIES, RUNTIME_ENTRY, type Face } from './runtime-files.js';
+import { RUNTIME_ENTRY, type Face } from './runtime-files.js';
 
 /** Where the runtime goes inside out/. */
 export const RUNTIME_DIR = 'wasi-virt';
+
+/**
+ * The runtime module the entry imports: the bundle runtime and its faces as one module
+ * (dist/runtime/<kind>.js, built by scripts/build-web.mjs), exporting `openBundle`, `faces`
+ * and the classes the entry re-exports. One file, not the tree of modules tsc wrote: a
+ * bundle starts faster and ships less (BENCHMARKS.md, "Bundles on every engine").
+ */
+export const RUNTIME_MODULE = 'runtime.js';
 
 /** The faces a bundle carries: its app's, or both for an adapter. */
 export function facesOf(app: BundleManifest['app']): Face[] {
@@ -20,7 +28,7 @@ export function facesOf(app: BundleManifest['app']): Face[] {
  * `--inline` runtimes are built once from this same text with a placeholder there).
  */
 export function entryModule(manifest: BundleManifest, manifestSource = JSON.stringify(manifest, null, 2)): string {
-  const runtime = `./${RUNTIME_DIR}/${RUNTIME_ENTRY}`;
+  const runtime = `./${RUNTIME_DIR}/${RUNTIME_MODULE}`;
   const app = manifest.app;
   const faces = facesOf(app);
   const p1 = faces.includes('preview1');
@@ -30,10 +38,9 @@ export function entryModule(manifest: BundleManifest, manifestSource = JSON.stri
     app
       ? `// \`node ${manifest.name}.js [args]\` (or deno run, bun) runs ${manifest.program} under the policy below; \`import { run } from './${manifest.name}.js'\` runs it from other code, a page or a worker.`
       : '// The virtual adapter: the policy below, its snapshots, and hosts / import objects built from them.',
-    `import { openBundle } from '${runtime}';`,
-    ...faces.map((f) => `import * as ${f} from './${RUNTIME_DIR}/${FACE_ENTRIES[f]}';`),
+    `import { openBundle, faces } from '${runtime}';`,
     '',
-    `const bundle = await openBundle(import.meta.url, ${manifestSource}, { ${faces.join(', ')} });`,
+    `const bundle = await openBundle(import.meta.url, ${manifestSource}, faces);`,
     '',
     'export const policy = bundle.policy;',
     'export const snapshots = bundle.snapshots;',
