@@ -7,9 +7,6 @@
 //    copies to out/wasi-virt/runtime.js; beside each, the list of sources it holds (.meta.json).
 //  - dist/inline/{module,component,adapter}.js: the same with the entry inside, the manifest
 //    left as the placeholder __WASI_VIRT_MANIFEST__; `compose --inline` fills it in.
-// The `node:` modules the Node host imports statically cannot stay static imports in one file
-// that must also load in a browser, so they are served from an object the runtime fills with
-// dynamic imports, only where the runtime has them.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -35,25 +32,26 @@ const browser = await build({
 });
 checkSpecifiers('browser.js', browser, []);
 
-// The node: modules the host code may import statically; the entry loads exactly these.
-const NODE_MODULES = ['node:fs', 'node:path', 'node:tty', 'node:url', 'node:child_process'];
-const GLOBAL = '__wasiVirtNodeModules';
-const preload = `if (typeof globalThis.process?.versions?.node === 'string') globalThis.${GLOBAL} ??= Object.fromEntries(await Promise.all(${JSON.stringify(NODE_MODULES)}.map(async (m) => [m, await import(m)])));`;
+// The node: modules the host code may import statically. In one file that must also load in a
+// browser they cannot stay static imports: each becomes a module reading the builtin with
+// process.getBuiltinModule (Node >= 20.16, Deno 2, Bun), evaluated only when the Node host is
+// (it is reached by a dynamic import behind a runtime check, src/adapter/bundle/host.ts).
+const NODE_MODULES = ['node:fs', 'node:path', 'node:tty', 'node:url'];
 
 const nodeShim = {
-  name: 'node-modules-from-preload',
+  name: 'node-builtins',
   setup(b) {
     b.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
       const spec = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
       if (!builtinModules.includes(spec.slice(5))) return undefined;
       if (args.kind === 'dynamic-import') return { path: args.path, external: true };
-      if (!NODE_MODULES.includes(spec)) throw new Error(`${args.importer} imports ${spec}, which scripts/build-web.mjs does not preload`);
+      if (!NODE_MODULES.includes(spec)) throw new Error(`${args.importer} imports ${spec}, which scripts/build-web.mjs does not expect`);
       return { path: spec, namespace: 'wasi-virt-node' };
     });
     b.onLoad({ filter: /.*/, namespace: 'wasi-virt-node' }, async (args) => {
       const names = Object.keys(await import(args.path)).filter((n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n));
-      const m = `globalThis.${GLOBAL}?.[${JSON.stringify(args.path)}]`;
-      return { contents: `const m = ${m};\nexport default m?.default;\n${names.map((n) => `export const ${n} = m?.${n};`).join('\n')}\n`, loader: 'js' };
+      const m = `globalThis.process?.getBuiltinModule?.(${JSON.stringify(args.path)})`;
+      return { contents: `const m = ${m};\nexport default m;\n${names.map((n) => `export const ${n} = m?.${n};`).join('\n')}\n`, loader: 'js' };
     });
   },
 };
@@ -67,7 +65,6 @@ const KINDS = {
 /** The runtime module an entry imports (`./wasi-virt/runtime.js`): openBundle, the faces and the classes the entry re-exports. */
 function runtimeSource(faces) {
   return [
-    preload,
     `export { openBundle, ExitSignal, PolicyTrap, CaptureSink, BufferSource } from './${RUNTIME_ENTRY}';`,
     ...faces.map((f) => `import * as ${f} from './${FACE_ENTRIES[f]}';`),
     `export const faces = { ${faces.join(', ')} };`,
@@ -80,9 +77,11 @@ const common = {
   format: 'esm',
   platform: 'neutral',
   target: 'es2022',
-  minify: true,
-  // Class names stay: a trap or error is reported by its class, and a person reads them.
-  keepNames: true,
+  // Identifiers stay as written: class and function names appear in traces and messages
+  // (src/adapter/preview2/trace.ts, handle.ts), and keepNames would cost a call per function
+  // at start-up. Whitespace and syntax are minified.
+  minifyWhitespace: true,
+  minifySyntax: true,
   legalComments: 'eof',
   external: ['@bytecodealliance/preview2-shim', '@bytecodealliance/preview2-shim/*'],
   metafile: true,
