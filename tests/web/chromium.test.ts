@@ -4,9 +4,11 @@
  * library's `./browser` file (dist/browser.js) imported by URL with no bundler and no
  * import map. Without chromium the file fails with one line saying how to get it.
  */
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium as playwright, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { cli } from '../cli/cli.js';
 import { chromiumArgs, requireChromium } from '../helpers/engines.js';
 import { COMPONENTS, ROOT } from '../helpers/guests.js';
 import {
@@ -152,3 +154,23 @@ describe('the library by URL (dist/browser.js)', () => {
     expect(r).toEqual({ code: 0, stdout: 'through createPreview2\n' });
   });
 });
+
+describe('examples/browser', () => {
+  test('the page, composed as its README says, runs the C program over its snapshot and shows the output', async () => {
+    const dir = join(fx.root, 'example');
+    mkdirSync(dir);
+    copyFileSync(join(ROOT, 'examples', 'browser', 'index.html'), join(dir, 'index.html'));
+    const r = cli([join(ROOT, 'examples', 'browser', 'build', 'hello-web.wasm'), '--mount', `/data=${join(ROOT, 'examples', 'browser', 'data')}`,
+      '-e', 'GREETING=Hello', '--allow-stdio', '--inline', '-o', join(dir, 'out')]);
+    expect(r.status).toBe(0);
+    const example = await browser.newPage();
+    try {
+      await example.goto(`${server.base}b/example/index.html`);
+      await example.waitForFunction(() => document.getElementById('out')?.textContent?.includes('[exit'));
+      expect(await example.textContent('#out')).toBe('Hello, web!\nThis line comes from a snapshot inside the bundle.\n\n[exit 0]');
+    } finally {
+      await example.close();
+    }
+  });
+});
+
