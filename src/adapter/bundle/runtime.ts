@@ -1,7 +1,8 @@
 /**
- * The runtime behind a composed bundle (`out/<name>.js`). Compose copies this file and
- * what it imports into `out/wasi-virt/`, writes the manifest into the entry module, and
- * the entry hands both to `openBundle`. Everything is found relative to the entry, so a
+ * The runtime behind a composed bundle (`out/<name>.js`). This file, the face the bundle
+ * needs and what they import are built into one module (scripts/build-web.mjs) that compose
+ * copies to `out/wasi-virt/runtime.js`; compose writes the manifest into the entry module,
+ * and the entry hands it to `openBundle`. Everything is found relative to the entry, so a
  * bundle directory can be moved, copied or deployed as it is. The runtime it runs on
  * (Node, Deno, Bun, or a browser or worker) is chosen when it opens (host.ts); nothing here
  * imports a `node:` module.
