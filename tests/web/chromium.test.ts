@@ -77,8 +77,9 @@ describe('bundles in Chromium', () => {
     expect(await imported('trap', [])).toMatchObject({ rejected: 'RuntimeError', runtimeError: true, stdout: 'before the trap\n' });
   });
 
-  test('the --inline file, moved away from where it was written', async () => {
+  test('the --inline files (a module and a component), the first moved away from where it was written', async () => {
     expect(await imported('inline', HELLO_ARGS)).toEqual({ code: 0, stdout: HELLO_OUT, stderr: '' });
+    expect(await imported('inlineComponent', ['a.txt'])).toEqual({ code: 0, stdout: COMPONENT_OUT, stderr: '' });
   });
 
   test('a host directory is refused in one line: a page has no host file system', async () => {

@@ -23,7 +23,7 @@ export interface Fixtures {
   cleanup(): void;
 }
 
-export type BundleName = 'hello' | 'component' | 'denied' | 'ignored' | 'deterministic' | 'trap' | 'inline' | 'hostfs';
+export type BundleName = 'hello' | 'component' | 'denied' | 'ignored' | 'deterministic' | 'trap' | 'inline' | 'inlineComponent' | 'hostfs';
 
 /** argv after the program name, and what the runs print. */
 export const HELLO_ARGS = ['Ada', 'x y'];
@@ -58,16 +58,18 @@ export async function composeFixtures(): Promise<Fixtures> {
   writeFileSync(join(root, 'site', 'a.txt'), COMPONENT_OUT);
   writeFileSync(join(root, 'cat.wasm'), await component(await wat('compose-cat')));
   compose([join(root, 'cat.wasm'), '--mount', `/=${join(root, 'site')}`, '--allow-stdio', '-o', join(root, 'component')]);
+  compose([join(root, 'cat.wasm'), '--mount', `/=${join(root, 'site')}`, '--allow-stdio', '--inline', '-o', join(root, 'inline-component')]);
   rmSync(join(root, 'site'), { recursive: true });
   return {
     root,
     entries: {
       hello: 'hello/hello-web.js', denied: 'denied/hello-web.js', ignored: 'ignored/hello-web.js', inline: 'inline/moved.js',
       deterministic: 'deterministic/case_clock_random.js', trap: 'trap/trap.js', hostfs: 'hostfs/hello-web.js', component: 'component/cat.js',
+      inlineComponent: 'inline-component/cat.js',
     },
     dirs: {
       hello: 'hello', denied: 'denied', ignored: 'ignored', inline: 'inline',
-      deterministic: 'deterministic', trap: 'trap', hostfs: 'hostfs', component: 'component',
+      deterministic: 'deterministic', trap: 'trap', hostfs: 'hostfs', component: 'component', inlineComponent: 'inline-component',
     },
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };

@@ -79,8 +79,9 @@ describe.each(ENGINES)('$name', (engine) => {
     expect(imported('trap', [])).toMatchObject({ runtimeError: true, stdout: 'before the trap\n' });
   });
 
-  test('the --inline file runs alone, away from where it was written (Deno: with no permission at all)', () => {
+  test('the --inline files (a module, moved; a component) run with no other file (Deno: with no permission at all)', () => {
     expect(command('inline', HELLO_ARGS, false)).toEqual({ status: 0, stdout: HELLO_OUT, stderr: '' });
+    expect(command('inlineComponent', ['a.txt'], false)).toEqual({ status: 0, stdout: COMPONENT_OUT, stderr: '' });
   });
 });
 
