@@ -6,54 +6,25 @@
  * modules are compiled.
  */
 import type { Kernel } from '../kernel/index.js';
-import { createPreview2, type ImportObject } from '../preview2/index.js';
+import { loadGenerated, networkNeeds, type LoadedComponent } from '../preview2/component.js';
+import { createPreview2 } from '../preview2/index.js';
 import type { NetworkProvider } from '../preview2/network-types.js';
+import type { ComponentExports } from '../preview2/run-exports.js';
 import type { ComponentApp } from './manifest.js';
 
-import type { ComponentExports } from '../preview2/run-exports.js';
-
-export interface LoadedComponent {
-  instantiate(imports: ImportObject): ComponentExports;
-}
-
-type Generated = {
-  instantiate(getCoreModule: (name: string) => WebAssembly.Module, imports: ImportObject): ComponentExports;
-};
-
 /**
- * The transpiled component: its module imported beside the entry, or from a data: URL when
- * `--inline` embedded it (`embedded` holds its text as base64); core modules through `read`
- * (a file of the bundle by its name relative to the entry).
+ * The component a bundle carries, transpiled by compose: nothing here needs jco. Its module
+ * is imported beside the entry, or from a data: URL when `--inline` embedded it (`embedded`
+ * holds its text as base64); core modules come through `read` (a file of the bundle by its
+ * name relative to the entry: read, fetched or embedded, as the runtime can).
  */
-export async function loadComponent(
+export function loadBundled(
   base: URL, app: ComponentApp, read: (file: string) => Promise<Uint8Array>, embedded?: Record<string, string>,
 ): Promise<LoadedComponent> {
   const jsFile = `${app.dir}/${app.js}`;
   const inlined = embedded?.[jsFile];
   const url = inlined !== undefined ? `data:text/javascript;base64,${inlined}` : new URL(jsFile, base).href;
-  const [mod, modules] = await Promise.all([
-    import(url) as Promise<Generated>,
-    Promise.all(app.core.map(async (f) => [f, await WebAssembly.compile(await read(`${app.dir}/${f}`) as Uint8Array<ArrayBuffer>)] as const)),
-  ]);
-  const byName = new Map(modules);
-  const getCoreModule = (name: string): WebAssembly.Module => {
-    const m = byName.get(name);
-    if (!m) throw new Error(`the transpiled component asked for a core module the bundle does not hold: "${name}"`);
-    return m;
-  };
-  return { instantiate: (imports) => mod.instantiate(getCoreModule, imports) };
-}
-
-/**
- * Whether the component needs preview2-shim's network: sockets when it imports them and
- * the policy allows them, http whenever it imports it (a guest may build a request before
- * the policy refuses it; without the shim's types that would trap). Same rule as `run`.
- */
-export function needsNetwork(imports: string[], host: Kernel): { sockets: boolean; http: boolean } {
-  return {
-    sockets: host.allows('sockets') && imports.some((i) => i.startsWith('wasi:sockets/')),
-    http: imports.some((i) => i.startsWith('wasi:http/')),
-  };
+  return loadGenerated(url, app.core, (f) => read(`${app.dir}/${f}`));
 }
 
 /** A bundle needs preview2-shim at run time and cannot find it. */
@@ -63,7 +34,7 @@ export class MissingShimError extends Error {
 }
 
 /** preview2-shim's Node network, loaded only when asked for (its io starts a worker thread). */
-export async function loadNetwork(want: { sockets: boolean; http: boolean }): Promise<NetworkProvider> {
+export async function loadShim(want: { sockets: boolean; http: boolean }): Promise<NetworkProvider> {
   try {
     const { loadNetwork: load } = await import('../preview2/network-node.js');
     return await load(want);
@@ -95,12 +66,12 @@ export class RuntimeCapabilityError extends Error {
 export async function instantiate(
   loaded: LoadedComponent, app: ComponentApp, host: Kernel, network?: NetworkProvider, runtime: 'node' | 'web' = 'node',
 ): Promise<ComponentExports> {
-  const want = needsNetwork(app.imports, host);
+  const want = networkNeeds(app.imports, host.allows('sockets'));
   let net = network;
   if (!net && runtime === 'web' && want.sockets) {
     throw new RuntimeCapabilityError('the policy allows sockets, which a browser or worker cannot open; compose without --allow-sockets (or pass run(args, { network }))');
   }
-  if (!net && runtime === 'node' && (want.sockets || want.http)) net = await loadNetwork(want);
+  if (!net && runtime === 'node' && (want.sockets || want.http)) net = await loadShim(want);
   return loaded.instantiate(createPreview2(host, { network: net }));
 }
 
