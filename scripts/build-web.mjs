@@ -36,7 +36,7 @@ checkSpecifiers('browser.js', browser, []);
 // browser they cannot stay static imports: each becomes a module reading the builtin with
 // process.getBuiltinModule (Node >= 20.16, Deno 2, Bun), evaluated only when the Node host is
 // (it is reached by a dynamic import behind a runtime check, src/adapter/bundle/host.ts).
-const NODE_MODULES = ['node:fs', 'node:path', 'node:tty', 'node:url'];
+const NODE_MODULES = ['node:fs', 'node:path', 'node:tty', 'node:url', 'node:worker_threads'];
 
 const nodeShim = {
   name: 'node-builtins',
@@ -65,7 +65,7 @@ const KINDS = {
 /** The runtime module an entry imports (`./wasi-virt/runtime.js`): openBundle, the faces and the classes the entry re-exports. */
 function runtimeSource(faces) {
   return [
-    `export { openBundle, ExitSignal, PolicyTrap, CaptureSink, BufferSource } from './${RUNTIME_ENTRY}';`,
+    `export { openBundle, ExitSignal, GuestTrap, LimitTrap, PolicyTrap, CaptureSink, BufferSource } from './${RUNTIME_ENTRY}';`,
     ...faces.map((f) => `import * as ${f} from './${FACE_ENTRIES[f]}';`),
     `export const faces = { ${faces.join(', ')} };`,
     '',

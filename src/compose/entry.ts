@@ -51,9 +51,9 @@ export function entryModule(manifest: BundleManifest, manifestSource = JSON.stri
       'export const loadNetwork = (want) => bundle.loadNetwork(want);',
     ] : []),
     ...(app ? ['export const run = (args, options) => bundle.run(args, options);'] : []),
-    `export { ExitSignal, PolicyTrap, CaptureSink, BufferSource } from '${runtime}';`,
+    `export { ExitSignal, GuestTrap, LimitTrap, PolicyTrap, CaptureSink, BufferSource } from '${runtime}';`,
     'export default bundle;',
-    ...(app ? ['', '// Only as the program the runtime was started with, never when imported.', 'if (import.meta.main ?? bundle.isMain(import.meta.url)) await bundle.main();'] : []),
+    ...(app ? ['', '// Only as the program the runtime was started with, never when imported.', 'if (bundle.isMain(import.meta.url, import.meta.main)) await bundle.main();'] : []),
     '',
   ];
   return lines.join('\n');
@@ -77,7 +77,7 @@ export function entryTypes(manifest: BundleManifest): string {
       'export declare function loadNetwork(want?: { sockets?: boolean; http?: boolean }): Promise<NetworkProvider>;',
     ] : []),
     ...(manifest.app ? ['export declare function run(args?: string[], options?: BundleRunOptions): Promise<{ code: number }>;'] : []),
-    `export { ExitSignal, PolicyTrap, CaptureSink, BufferSource } from '${runtime}';`,
+    `export { ExitSignal, GuestTrap, LimitTrap, PolicyTrap, CaptureSink, BufferSource } from '${runtime}';`,
     'declare const bundle: Bundle;',
     'export default bundle;',
     '',

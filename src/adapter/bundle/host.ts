@@ -15,8 +15,10 @@ export interface RuntimeHost {
   read(url: URL): Promise<Uint8Array>;
   /** The same, synchronously, where the runtime can (snapshots are then read on first use). */
   readSync?(url: URL): Uint8Array;
-  /** Whether `url` is the program the runtime was started with, when `import.meta.main` cannot say. */
-  isMain(url: string): boolean;
+  /** Whether `url` is the program the runtime was started with (`main`: import.meta.main, where the runtime has it). */
+  isMain(url: string, main?: boolean): boolean;
+  /** Whether this is a worker thread of a runtime with `node:` modules (a timed run's, timed.ts). */
+  inWorker?(): boolean;
   /** Run as that program: the process's arguments in, its exit status out, failures as one line. */
   main?(name: string, debug: boolean, run: (args: string[]) => Promise<{ code: number }>): Promise<void>;
 }

@@ -4,6 +4,7 @@
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { hostPlatform } from '../node/host-platform.js';
 import { reportFailure } from '../node/report.js';
 import type { RuntimeHost } from './host.js';
@@ -14,7 +15,10 @@ export function nodeHost(): RuntimeHost {
     platform: () => hostPlatform(),
     read: async (url) => readFileSync(url),
     readSync: (url) => readFileSync(url),
-    isMain: isMainModule,
+    // A worker sees the parent's argv (and may say import.meta.main): a bundle loaded there
+    // (a timed run) is never the program.
+    isMain: (url, main) => isMainThread && (main ?? isMainModule(url)),
+    inWorker: () => !isMainThread,
     async main(name, debug, run) {
       try {
         const { code } = await run(process.argv.slice(2));

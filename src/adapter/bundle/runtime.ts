@@ -98,7 +98,14 @@ export class Bundle {
   private module: Promise<WebAssembly.Module> | undefined;
   private component: Promise<LoadedComponent> | undefined;
 
-  constructor(readonly base: URL, readonly manifest: BundleManifest, private readonly faces: Faces, readonly host: RuntimeHost) {
+  constructor(
+    readonly base: URL,
+    readonly manifest: BundleManifest,
+    private readonly faces: Faces,
+    readonly host: RuntimeHost,
+    /** The entry module (`out/<name>.js`): a run under limits.timeout-ms loads it in a worker. */
+    private readonly entry?: URL,
+  ) {
     if (manifest.format !== BUNDLE_FORMAT) {
       throw new BundleError(`${manifest.name}: bundle format ${manifest.format} is not the one this runtime reads (${BUNDLE_FORMAT})`);
     }
@@ -159,21 +166,36 @@ export class Bundle {
 
   /**
    * Run the bundled app to completion: `{ code }` is its exit code. A trap (or a policy
-   * trap) rejects. `args` are the guest's argv after its program name.
+   * trap) rejects. `args` are the guest's argv after its program name. Under
+   * `limits.timeout-ms` the run happens in a worker thread (see timed.ts), and a guest
+   * still running at the limit is stopped with a LimitTrap.
    */
   async run(args: string[] = [], options: BundleRunOptions = {}): Promise<{ code: number }> {
+    const timeout = this.policy.limits?.['timeout-ms'];
+    if (timeout !== undefined && this.entry && this.host.name === 'node') {
+      const { runTimed } = await import('./timed.js');
+      return runTimed(this.entry, args, options, timeout);
+    }
+    return this.runHere(args, options);
+  }
+
+  /** `run` in this thread, whatever the policy's timeout; `started` is called as the guest starts. */
+  async runHere(args: string[], options: BundleRunOptions, started: () => void = () => {}): Promise<{ code: number }> {
     const app = this.manifest.app;
     if (!app) throw new BundleError(`${this.manifest.name} is an adapter without an app; use createHost, preview1Imports or preview2Imports`);
     const withArgs = { ...options, args };
     if (app.kind === 'module') {
       const face = this.face('preview1');
       this.module ??= this.compile(app.file);
-      return face.runModule(await this.module, this.hostOptions(withArgs));
+      const module = await this.module;
+      started();
+      return face.runModule(module, this.hostOptions(withArgs));
     }
     const face = this.face('preview2');
     this.component ??= face.loadBundled(this.base, app, (file) => this.read(file), this.manifest.embedded);
     const loaded = await this.component;
     const host = this.createHost(withArgs);
+    started();
     try {
       const exports = await face.instantiate(loaded, app, host, options.network, this.host.name);
       return { code: face.runToCompletion(exports) };
@@ -183,8 +205,8 @@ export class Bundle {
   }
 
   /** Whether the entry at `url` is the program the runtime was started with (for runtimes without import.meta.main). */
-  isMain(url: string): boolean {
-    return this.host.isMain(url);
+  isMain(url: string, main?: boolean): boolean {
+    return this.host.isMain(url, main);
   }
 
   /** `node out/<name>.js [args]` (or deno, bun): run with the process's arguments and set its exit status. */
@@ -281,11 +303,13 @@ function fromBase64(text: string): Uint8Array {
 
 /** The bundle an entry module describes, on the runtime it finds itself in. */
 export async function openBundle(entryUrl: string, manifest: BundleManifest, faces: Faces = {}, host?: RuntimeHost): Promise<Bundle> {
-  const bundle = new Bundle(new URL('.', entryUrl), manifest, faces, host ?? await detectHost());
+  const bundle = new Bundle(new URL('.', entryUrl), manifest, faces, host ?? await detectHost(), new URL(entryUrl));
   await bundle.ready();
+  // The worker of a timed run (timed.ts) loads the entry: this is where it starts serving.
+  if (bundle.host.inWorker?.()) (await import('./timed.js')).serveTimed(bundle);
   return bundle;
 }
 
 export { ExitSignal };
 export { CaptureSink, BufferSource } from '../kernel/stdio.js';
-export { PolicyTrap } from '../kernel/exit.js';
+export { GuestTrap, LimitTrap, PolicyTrap } from '../kernel/traps.js';
