@@ -10,8 +10,9 @@ import {
   closeSync, constants as fsConstants, lstatSync, openSync, readdirSync, readlinkSync, readSync,
   realpathSync, statSync, type Stats,
 } from 'node:fs';
+import { createRequire } from 'node:module';
 import { isAbsolute, join, posix, resolve as resolvePath, sep } from 'node:path';
-import fg from 'fast-glob';
+import type FastGlob from 'fast-glob';
 import type { VirtualizeOptions } from '../policy/types.js';
 import { MAX_SYMLINK_HOPS } from './resolver.js';
 import { encodeSnapshot, type EncodeDir, type EncodeFile, type EncodeNode, type EncodedSnapshot } from './snapshot-encode.js';
@@ -19,6 +20,15 @@ import { SnapshotError } from './snapshot-format.js';
 import { formatBytes } from '../util/format.js';
 
 export { SnapshotError } from './snapshot-format.js';
+
+// fast-glob (CommonJS, ~20 files with micromatch and picomatch) is required on the first
+// directory walk, not when this module loads: every `wasi-virt run` and every import of
+// the package root load this file, and most never build a snapshot.
+let fg: typeof FastGlob | undefined;
+function fastGlob(): typeof FastGlob {
+  fg ??= createRequire(import.meta.url)('fast-glob') as typeof FastGlob;
+  return fg;
+}
 
 /**
  * Left out unless `exclude` is given (which replaces this list): version-control
@@ -233,9 +243,9 @@ function walkDirectory(root: string, options: VirtualizeOptions, outside: 'error
     throw hostError('resolve', root, e);
   }
 
-  let entries: fg.Entry[];
+  let entries: FastGlob.Entry[];
   try {
-    entries = fg.sync(include, {
+    entries = fastGlob().sync(include, {
       cwd: root,
       dot: true,
       onlyFiles: false,
