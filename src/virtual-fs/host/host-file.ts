@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import { fail } from '../errors.js';
 import { Handle, type FileType, type Stat, type TimeChange, type Whence } from '../handle.js';
 import { hostFail, refuseReadOnly, type HostContext } from './confine.js';
+import { CONFINERS } from './confiners.js';
 import { toStat, typeOfMode } from './stat.js';
 import { applyTimes, type TimesTarget } from './times.js';
 
@@ -204,15 +205,7 @@ export class HostFile extends Handle {
     return {
       current: () => fs.fstatSync(fd, { bigint: true }),
       viaNode: (a, m) => fs.futimesSync(fd, a, m),
-      touch: () => {
-        if (this.ctx.confinement === 'proc') return { path: '/proc/self/fd/0', stdin: fd, noDereference: false };
-        // The fallback names the file by path: check it is still this file first (racy, documented).
-        const path = this.opts.path!;
-        const now = fs.lstatSync(path, { bigint: true, throwIfNoEntry: false });
-        const id = this.opts.ident!;
-        if (!now || now.dev !== id.dev || now.ino !== id.ino) fail('noent', 'file moved; cannot set exact times');
-        return { path, noDereference: true };
-      },
+      touch: () => CONFINERS[this.ctx.confinement].touchFile(fd, this.opts.path, this.opts.ident),
     };
   }
 
