@@ -148,6 +148,8 @@ export abstract class DirHandle extends Handle {
   openAt(_name: string, _req: OpenRequest): Handle { return this.unsupported('notsup'); }
   /** lstat of child `name`; `.` is the directory itself. */
   statAt(_name: string): Stat { return this.unsupported('notsup'); }
+  /** The inode of child `name`, not following a symlink there (readdir's d_ino; a backend may answer it cheaper than statAt). */
+  inoAt(name: string): bigint { return this.statAt(name).ino; }
   setTimesAt(_name: string, _atim: TimeChange, _mtim: TimeChange): void { this.refuseWrite(); }
   mkdirAt(_name: string): void { this.refuseWrite(); }
   rmdirAt(_name: string): void { this.refuseWrite(); }

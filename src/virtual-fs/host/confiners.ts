@@ -67,12 +67,12 @@ function openRaw(p: string, name: string, flags: number, op: string): number {
 const proc: Confiner = {
   mode: 'proc',
 
-  child: (dir, name) => PROC_FD + dir.fd + '/' + name,
+  child: (dir, name) => `${PROC_FD}${dir.fd}/${name}`,
 
-  self: (dir) => PROC_FD + dir.fd,
+  self: (dir) => `${PROC_FD}${dir.fd}`,
 
   walk(dir, name) {
-    const p = PROC_FD + dir.fd + '/' + name;
+    const p = `${PROC_FD}${dir.fd}/${name}`;
     for (let attempt = 1; ; attempt++) {
       confinementHooks.beforeOpen?.(name, 'proc');
       try {
@@ -96,7 +96,7 @@ const proc: Confiner = {
   },
 
   open(dir, name, flags) {
-    const p = PROC_FD + dir.fd + '/' + name;
+    const p = `${PROC_FD}${dir.fd}/${name}`;
     confinementHooks.beforeOpen?.(name, 'proc');
     return { fd: openRaw(p, name, flags, 'open'), path: undefined, ident: undefined };
   },
@@ -121,13 +121,13 @@ function verify(dir: DirRef): string {
 /** The host path of child `name` (`x/.` for the directory itself), once `dir` is checked. */
 function at(dir: DirRef, name: string): string {
   const base = verify(dir);
-  return base === '/' ? '/' + name : base + '/' + name;
+  return base === '/' ? `/${name}` : `${base}/${name}`;
 }
 
 /** The path a handle opened as `name` keeps (the directory's own for `.`). */
 function keep(dir: DirRef, name: string): string {
   if (name === '.') return dir.path!;
-  return dir.path === '/' ? '/' + name : dir.path + '/' + name;
+  return dir.path === '/' ? `/${name}` : `${dir.path}/${name}`;
 }
 
 /**

@@ -225,6 +225,20 @@ export class HostDir extends DirHandle implements DirRef {
     return toStat(st);
   }
 
+  /**
+   * One lstat per listed entry for preview1's d_ino: a plain-number lstat (no BigIntStats,
+   * no Stat object) when the inode fits in 2^53, which on Linux file systems is always
+   * but for a few 64-bit-inode ones; else the exact bigint one.
+   */
+  override inoAt(name: string): bigint {
+    checkName(name);
+    if (name === '.') return this.stat().ino;
+    const p = this.at(name);
+    const st = lstat(p, name);
+    if (!st) fail('noent', `no such file or directory "${name}"`);
+    return Number.isSafeInteger(st.ino) ? BigInt(st.ino) : lstatBig(p, name)?.ino ?? fail('noent', `no such file or directory "${name}"`);
+  }
+
   override readlinkAt(name: string): string {
     checkName(name);
     try {
