@@ -19,13 +19,15 @@ import { applyTimes, type TimesTarget } from './times.js';
 /** Largest offset a 64-bit off_t holds. */
 const MAX_OFFSET = (1n << 63n) - 1n;
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** readSync takes a bigint position past 2^53; writeSync silently treats one as "no position". */
 function position(at: bigint): number | bigint {
-  return at <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(at) : at;
+  return at <= MAX_SAFE ? Number(at) : at;
 }
 
 function writePosition(at: bigint): number {
-  if (at > BigInt(Number.MAX_SAFE_INTEGER)) fail('fbig', 'write offset past 2^53');
+  if (at > MAX_SAFE) fail('fbig', 'write offset past 2^53');
   return Number(at);
 }
 
