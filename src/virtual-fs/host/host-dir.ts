@@ -20,13 +20,15 @@ import fs from 'node:fs';
 import { compareNames } from '../../util/names.js';
 import { fail } from '../errors.js';
 import {
-  DirHandle, Handle,
+  DirHandle, type Handle,
   type DirEntry, type OpenRequest, type Stat, type TimeChange, type Walk,
 } from '../handle.js';
 import { unwrapDir } from '../mount-table.js';
+import { checkReadOnlyOpen, refuseReadOnly, wantsWrite } from '../read-only.js';
+import { checkSymlinkTarget } from '../resolver.js';
 import {
   checkName, closeQuietly, detectConfinement, hostFail, lstat, lstatBig, O, OPEN_BASE, OPEN_DIR, readlinkOrUndefined,
-  refuseReadOnly, type HostContext, type Ident,
+  syncFd, type HostContext, type Ident,
 } from './confine.js';
 import { CONFINERS, type Confiner, type DirRef, type Opened } from './confiners.js';
 import { HostFile } from './host-file.js';
@@ -92,12 +94,7 @@ export class HostDir extends DirHandle implements DirRef {
 
   override sync(dataOnly: boolean): void {
     const fd = this.live().fd;
-    try {
-      if (dataOnly) fs.fdatasyncSync(fd);
-      else fs.fsyncSync(fd);
-    } catch (e) {
-      hostFail(e, 'sync', '.');
-    }
+    try { syncFd(fd, dataOnly); } catch (e) { hostFail(e, 'sync', '.'); }
   }
 
   /**
@@ -153,8 +150,9 @@ export class HostDir extends DirHandle implements DirRef {
 
   override openAt(name: string, req: OpenRequest): Handle {
     checkName(name);
-    if (this.readonly && (req.create || req.truncate || req.write || req.append || (name === '.' && req.exclusive))) {
-      this.refuseOpen(name, req);
+    if (this.readonly && (wantsWrite(req) || (name === '.' && req.exclusive))) {
+      const st = name === '.' ? undefined : lstat(this.at(name), name);
+      checkReadOnlyOpen(name, name === '.' ? 'directory' : st && typeOfMode(st.mode), req);
     }
     // Linux before 6.4 could create a regular file for O_CREAT|O_DIRECTORY; 6.4+ says EINVAL.
     if (req.create && req.directory) fail('inval', 'create and directory together');
@@ -188,30 +186,6 @@ export class HostDir extends DirHandle implements DirRef {
       ident: opened.ident,
       name,
     });
-  }
-
-  /**
-   * A write-intent open in a read-only preopen: the code a read-only tree gives for the
-   * same situation (noent, exist, loop, isdir, notdir before rofs), with nothing opened.
-   */
-  private refuseOpen(name: string, req: OpenRequest): never {
-    if (name === '.') {
-      if (req.exclusive) fail('exist', '"." exists');
-      refuseReadOnly();
-    }
-    const st = lstat(this.at(name), name);
-    if (!st) {
-      if (req.create) refuseReadOnly();
-      fail('noent', `no such file or directory "${name}"`);
-    }
-    if (req.create && req.exclusive) fail('exist', `"${name}" exists`);
-    if (st.isSymbolicLink()) fail('loop', `"${name}" is a symlink`);
-    if (st.isDirectory()) {
-      if (req.write || req.append || req.truncate) fail('isdir', `"${name}" is a directory`);
-    } else if (req.directory) {
-      fail('notdir', `"${name}" is not a directory`);
-    }
-    return refuseReadOnly();
   }
 
   override statAt(name: string): Stat {
@@ -253,7 +227,8 @@ export class HostDir extends DirHandle implements DirRef {
     if (this.readonly) refuseReadOnly();
     if (name === '.') {
       this.at(name);
-      return this.setTimes(atim, mtim);
+      this.setTimes(atim, mtim);
+      return;
     }
     const p = this.at(name);
     try {
@@ -309,9 +284,7 @@ export class HostDir extends DirHandle implements DirRef {
   override symlinkAt(target: string, name: string): void {
     checkName(name);
     if (this.readonly) refuseReadOnly();
-    if (target.length === 0) fail('noent', 'empty symlink target');
-    if (target.includes('\0')) fail('inval', 'symlink target contains a NUL byte');
-    if (target.charCodeAt(0) === 47 /* / */) fail('notcapable', `absolute symlink target "${target}"`);
+    checkSymlinkTarget(target);
     try {
       fs.symlinkSync(target, this.at(name));
     } catch (e) {
