@@ -34,8 +34,8 @@ export function encodeFdflags(f: HandleFlags): number {
 export function decodeFdflags(flags: number): HandleFlags {
   if ((flags & ~0x1f) !== 0) fail('inval', `unknown fdflags 0x${flags.toString(16)}`);
   return {
-    append: (flags & FDFLAGS.APPEND) !== 0, nonblock: (flags & FDFLAGS.NONBLOCK) !== 0,
-    sync: (flags & FDFLAGS.SYNC) !== 0, dsync: (flags & FDFLAGS.DSYNC) !== 0, rsync: (flags & FDFLAGS.RSYNC) !== 0,
+    append: (flags & FDFLAGS.APPEND) !== 0, dsync: (flags & FDFLAGS.DSYNC) !== 0,
+    nonblock: (flags & FDFLAGS.NONBLOCK) !== 0, rsync: (flags & FDFLAGS.RSYNC) !== 0, sync: (flags & FDFLAGS.SYNC) !== 0,
   };
 }
 
