@@ -69,7 +69,7 @@ const FOR = { type: 'string', choices: ['run', 'compose'], group: OTHER, describ
 
 export function buildCli(argv: string[], version: string, choose: (c: Chosen) => void): Argv {
   const width = Math.min(110, process.stdout.columns || 100);
-  return yargs(argv)
+  return skipHelpCache(yargs(argv))
     .scriptName('wasi-virt')
     .parserConfiguration({ 'populate--': true, 'boolean-negation': false, 'camel-case-expansion': false })
     .usage('Run or bundle a WebAssembly program that uses WASI under a virtualization policy.')
@@ -125,6 +125,24 @@ export function buildCli(argv: string[], version: string, choose: (c: Chosen) =>
     .fail((msg, err) => {
       throw err ?? new YargsUsageError(msg);
     });
+}
+
+/**
+ * yargs lays out the chosen command's whole help text (string-width and wrap-ansi over
+ * every flag's description: ~75 ms, a third of a `wasi-virt run`) right after the
+ * command's handler, and keeps it for a later `showHelp()` from that handler. Ours only
+ * record the choice and never show help, so the layout is skipped; `--help` and usage
+ * errors lay it out when they print. tests/cli/help-cache.test.ts fails if yargs stops
+ * having this hook.
+ */
+export function skipHelpCache(y: Argv): Argv {
+  const usage = (y as unknown as YargsInternals).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+  return y;
+}
+
+interface YargsInternals {
+  getInternalMethods?(): { getUsageInstance?(): { cacheHelpMessage?: () => void } | undefined };
 }
 
 /** A usage error yargs reported (unknown flag, missing positional, bad choice). */
