@@ -22,7 +22,7 @@ const STDIO_WORDS = new Set(['allow', 'ignore', 'deny']);
 
 export const BOOLEAN_FLAGS = [
   'allow-all', 'allow-clocks', 'allow-exit', 'allow-fs', 'allow-http', 'allow-random', 'allow-sockets',
-  'allow-stdio', 'debug', 'json',
+  'allow-stdio', 'debug', 'inline', 'json',
 ] as const;
 const BOOLEAN_SET = new Set<string>(BOOLEAN_FLAGS.map((f) => `--${f}`));
 

@@ -16,11 +16,13 @@ export interface ComposeRequest {
   policy: Policy;
   out: string;
   debug: boolean;
+  /** One self-contained ES module instead of a directory of files. */
+  inline?: boolean;
 }
 
 export async function composeCommand(req: ComposeRequest): Promise<number> {
   const app = req.file === undefined ? undefined : { file: req.file, bytes: readAppFile(req.file) };
-  const result = await composeBundle({ app, policy: req.policy, out: req.out, debug: req.debug });
+  const result = await composeBundle({ app, policy: req.policy, out: req.out, debug: req.debug, inline: req.inline ?? false });
   const entry = relative(process.cwd(), result.entry) || result.entry;
   const what = result.kind === 'adapter' ? 'the virtual adapter' : `${result.kind === 'module' ? 'core module' : 'component'} ${req.file}`;
   const files = result.mounts.reduce((n, m) => n + m.files, 0);

@@ -83,7 +83,7 @@ export function buildCli(argv: string[], version: string, choose: (c: Chosen) =>
   /** A command: the policy flags for `mode`, what `extra` adds, the defaults table, and its choice recorded. */
   const command = (y: Argv, name: Chosen['command'], spec: string, what: string, mode: CommandMode | 'any', extra: (y: Argv) => Argv): Argv =>
     y.command(spec, what, (c) => extra(policyOptions(c, mode)).epilog(DEFAULTS_TABLE), (a) => choose({ command: name, argv: a }));
-  let y = yargs(argv)
+  let y = skipHelpCache(yargs(argv))
     .scriptName('wasi-virt')
     .parserConfiguration({ 'populate--': true, 'boolean-negation': false, 'camel-case-expansion': false })
     .usage('Run or bundle a WebAssembly program that uses WASI under a virtualization policy.');
@@ -92,6 +92,7 @@ export function buildCli(argv: string[], version: string, choose: (c: Chosen) =>
     'compose', (c) => c
       .positional('app', { type: 'string', describe: 'A preview1 core module or a preview2 component' })
       .option('out', { alias: 'o', type: 'string', group: OTHER, describe: '--out DIR: where to write the bundle (required)' })
+      .option('inline', { type: 'boolean', group: OTHER, describe: 'Write the bundle as one self-contained ES module (app, snapshots and runtime inside <name>.js), for a CDN, a worker or a data: URL' })
       .example('$0 app.wasm --mount /=./site --allow-stdio -o out/', 'embed ./site as the guest\'s /, print to the host\'s stdio'));
   y = command(y, 'run', 'run <app> [args..]',
     'Run app.wasm now, like `wasmtime run`. Guest arguments follow the app; put them after -- when they start with -.',
@@ -121,6 +122,24 @@ export function buildCli(argv: string[], version: string, choose: (c: Chosen) =>
     .fail((msg, err) => {
       throw err ?? new YargsUsageError(msg);
     });
+}
+
+/**
+ * yargs lays out the chosen command's whole help text (string-width and wrap-ansi over
+ * every flag's description: ~75 ms, a third of a `wasi-virt run`) right after the
+ * command's handler, and keeps it for a later `showHelp()` from that handler. Ours only
+ * record the choice and never show help, so the layout is skipped; `--help` and usage
+ * errors lay it out when they print. tests/cli/help-cache.test.ts fails if yargs stops
+ * having this hook.
+ */
+export function skipHelpCache(y: Argv): Argv {
+  const usage = (y as unknown as YargsInternals).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+  return y;
+}
+
+interface YargsInternals {
+  getInternalMethods?(): { getUsageInstance?(): { cacheHelpMessage?: () => void } | undefined };
 }
 
 /** A usage error yargs reported (unknown flag, missing positional, bad choice). */

@@ -54,7 +54,7 @@ async function dispatch({ command, argv }: Chosen): Promise<number> {
       if (app !== undefined) checkAppFile(app);
       checkMountSources(policy);
       const { composeCommand } = await import('./compose.js');
-      return composeCommand({ file: app, policy, out, debug: flags.debug ?? false });
+      return composeCommand({ file: app, policy, out, debug: flags.debug ?? false, inline: lastString(argv.inline) === 'true' });
     }
     case 'run': {
       const policy = resolve('run');

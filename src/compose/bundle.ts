@@ -6,7 +6,7 @@
  * transpiling) runs before the output directory is touched, so a failed compose leaves
  * no half-written bundle behind.
  */
-import { closeSync, copyFileSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync, type Dirent } from 'node:fs';
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync, type Dirent } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import type { Policy } from '../policy/types.js';
@@ -15,7 +15,7 @@ import { BUNDLE_FORMAT, type BundleManifest, type ComponentApp, type CoreApp } f
 import { appBinary } from '../util/app.js';
 import { readComponent } from '../inspect/component-binary.js';
 import { inspectApp, type InspectReport } from '../inspect/report.js';
-import { entryModule, entryTypes, facesOf, RUNTIME_DIR } from './entry.js';
+import { entryModule, entryTypes, facesOf, RUNTIME_DIR, RUNTIME_MODULE } from './entry.js';
 import { MARKER, prepareOutDir } from './out-dir.js';
 import { distRoot, runtimeFiles } from './runtime-files.js';
 import { buildMounts, packSnapshots, type BuiltMount, type SnapshotBuilder } from './snapshots.js';
@@ -42,6 +42,8 @@ export interface ComposeOptions {
   distRoot?: string;
   /** Cache directory for transpiled components (default: the preview2 face's). */
   cacheDir?: string;
+  /** One self-contained ES module: the app, snapshots and runtime inside `<name>.js` (base64 for the binaries). */
+  inline?: boolean;
 }
 
 export interface WrittenFile {
@@ -64,6 +66,8 @@ export interface ComposeResult {
 interface PendingFile {
   path: string;
   write(target: string): number;
+  /** The contents, for --inline. */
+  bytes(): Uint8Array;
 }
 
 const data = (path: string, bytes: Uint8Array | string): PendingFile => ({
@@ -72,6 +76,7 @@ const data = (path: string, bytes: Uint8Array | string): PendingFile => ({
     writeFileSync(target, bytes);
     return typeof bytes === 'string' ? Buffer.byteLength(bytes) : bytes.byteLength;
   },
+  bytes: () => (typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes),
 });
 
 const copy = (path: string, from: string): PendingFile => ({
@@ -80,6 +85,7 @@ const copy = (path: string, from: string): PendingFile => ({
     copyFileSync(from, target);
     return statSync(target).size;
   },
+  bytes: () => readFileSync(from),
 });
 
 function version(root: string): string {
@@ -170,13 +176,30 @@ export async function composeBundle(options: ComposeOptions): Promise<ComposeRes
         }
         return packed.size;
       },
+      bytes() {
+        const all = new Uint8Array(packed.size);
+        let at = 0;
+        for (const piece of packed.pieces) {
+          all.set(piece, at);
+          at += piece.byteLength;
+        }
+        return all;
+      },
     });
   }
 
-  // 3. The runtime, and preview2-shim where sockets or http will need it.
-  const runtime = runtimeFiles(facesOf(app), root);
-  for (const f of runtime.files) pending.push(copy(`${RUNTIME_DIR}/${f}`, join(root, f)));
-  const shim = needsShim(policy, app);
+  // 3. The runtime, and preview2-shim where sockets or http will need it (an --inline
+  // bundle finds the shim, if it needs it, where the runtime can import it from).
+  const kind = app?.kind ?? 'adapter';
+  const runtimeModule = join(root, 'runtime', `${kind}.js`);
+  if (!options.inline) {
+    if (!existsSync(runtimeModule)) throw new Error(`the bundle runtime (runtime/${kind}.js) is missing from ${root}; build wasi-virt first (npm run build)`);
+    pending.push(copy(`${RUNTIME_DIR}/${RUNTIME_MODULE}`, runtimeModule));
+  }
+  // Types for TypeScript users: the declarations of what runtime.js was built from.
+  const types = options.inline ? [] : runtimeFiles(facesOf(app), root).files.filter((f) => f.endsWith('.d.ts'));
+  for (const f of types) pending.push(copy(`${RUNTIME_DIR}/${f}`, join(root, f)));
+  const shim = !options.inline && needsShim(policy, app);
   if (shim) pending.push(...shimFiles());
 
   // 4. The entry and the marker.
@@ -189,8 +212,13 @@ export async function composeBundle(options: ComposeOptions): Promise<ComposeRes
     policy,
     ...(mounts.length > 0 ? { snapshots: { file: snapshotFile, entries: packed.entries } } : {}),
   };
-  pending.push(data(`${name}.js`, entryModule(manifest)));
-  if (runtime.files.some((f) => f.endsWith('.d.ts'))) pending.push(data(`${name}.d.ts`, entryTypes(manifest)));
+  if (options.inline) {
+    manifest.embedded = Object.fromEntries(pending.splice(0).map((p) => [p.path, toBase64(p.bytes())]));
+    pending.push(data(`${name}.js`, inlineEntry(manifest, root)));
+  } else {
+    pending.push(data(`${name}.js`, entryModule(manifest)));
+  }
+  if (types.length > 0) pending.push(data(`${name}.d.ts`, entryTypes(manifest)));
   const files = [MARKER, ...pending.map((p) => p.path)];
   const marker = {
     name: `${name}-bundle`,
@@ -227,6 +255,26 @@ export async function composeBundle(options: ComposeOptions): Promise<ComposeRes
     shim,
     report,
   };
+}
+
+function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/** The --inline entry: the prebuilt one-file runtime for this kind of bundle (scripts/build-web.mjs), with the manifest filled in. */
+function inlineEntry(manifest: BundleManifest, root: string): string {
+  const kind = manifest.app?.kind ?? 'adapter';
+  let template: string;
+  try {
+    template = readFileSync(join(root, 'inline', `${kind}.js`), 'utf8');
+  } catch {
+    throw new Error(`the one-file runtime (inline/${kind}.js) is missing from ${root}; build wasi-virt first (npm run build)`);
+  }
+  const head = [
+    `// ${manifest.name}.js, written by wasi-virt ${manifest.wasiVirt} --inline (docs/compose.md): the app, its snapshots and`,
+    '// the wasi-virt runtime in one ES module. Run it with node, deno run or bun, or import { run } from it.',
+  ];
+  return `${head.join('\n')}\n${template.replace('__WASI_VIRT_MANIFEST__', () => JSON.stringify(manifest))}`;
 }
 
 /**

@@ -4,10 +4,18 @@
  * snapshots stay in their binary file until first used.
  */
 import type { BundleManifest } from '../adapter/bundle/manifest.js';
-import { FACE_ENTRIES, RUNTIME_ENTRY, type Face } from './runtime-files.js';
+import { RUNTIME_ENTRY, type Face } from './runtime-files.js';
 
 /** Where the runtime goes inside out/. */
 export const RUNTIME_DIR = 'wasi-virt';
+
+/**
+ * The runtime module the entry imports: the bundle runtime and its faces as one module
+ * (dist/runtime/<kind>.js, built by scripts/build-web.mjs), exporting `openBundle`, `faces`
+ * and the classes the entry re-exports. One file, not the tree of modules tsc wrote: a
+ * bundle starts faster and ships less (BENCHMARKS.md, "Bundles on every engine").
+ */
+export const RUNTIME_MODULE = 'runtime.js';
 
 /** The faces a bundle carries: its app's, or both for an adapter. */
 export function facesOf(app: BundleManifest['app']): Face[] {
@@ -15,8 +23,12 @@ export function facesOf(app: BundleManifest['app']): Face[] {
   return app.kind === 'module' ? ['preview1'] : ['preview2'];
 }
 
-export function entryModule(manifest: BundleManifest): string {
-  const runtime = `./${RUNTIME_DIR}/${RUNTIME_ENTRY}`;
+/**
+ * `manifestSource`: an expression to stand for the manifest instead of its JSON (the
+ * `--inline` runtimes are built once from this same text with a placeholder there).
+ */
+export function entryModule(manifest: BundleManifest, manifestSource = JSON.stringify(manifest, null, 2)): string {
+  const runtime = `./${RUNTIME_DIR}/${RUNTIME_MODULE}`;
   const app = manifest.app;
   const faces = facesOf(app);
   const p1 = faces.includes('preview1');
@@ -24,12 +36,11 @@ export function entryModule(manifest: BundleManifest): string {
   const lines = [
     `// ${manifest.name}.js, written by wasi-virt ${manifest.wasiVirt} (docs/compose.md).`,
     app
-      ? `// \`node ${manifest.name}.js [args]\` runs ${manifest.program} under the policy below; \`import { run } from './${manifest.name}.js'\` runs it from other code.`
+      ? `// \`node ${manifest.name}.js [args]\` (or deno run, bun) runs ${manifest.program} under the policy below; \`import { run } from './${manifest.name}.js'\` runs it from other code, a page or a worker.`
       : '// The virtual adapter: the policy below, its snapshots, and hosts / import objects built from them.',
-    `import { openBundle, isMainModule } from '${runtime}';`,
-    ...faces.map((f) => `import * as ${f} from './${RUNTIME_DIR}/${FACE_ENTRIES[f]}';`),
+    `import { openBundle, faces } from '${runtime}';`,
     '',
-    `const bundle = openBundle(import.meta.url, ${JSON.stringify(manifest, null, 2)}, { ${faces.join(', ')} });`,
+    `const bundle = await openBundle(import.meta.url, ${manifestSource}, faces);`,
     '',
     'export const policy = bundle.policy;',
     'export const snapshots = bundle.snapshots;',
@@ -42,7 +53,7 @@ export function entryModule(manifest: BundleManifest): string {
     ...(app ? ['export const run = (args, options) => bundle.run(args, options);'] : []),
     `export { ExitSignal, GuestTrap, LimitTrap, PolicyTrap, CaptureSink, BufferSource } from '${runtime}';`,
     'export default bundle;',
-    ...(app ? ['', '// Only as the program node was started with, never when imported.', 'if (isMainModule(import.meta.url)) bundle.main();'] : []),
+    ...(app ? ['', '// Only as the program the runtime was started with, never when imported.', 'if (bundle.isMain(import.meta.url, import.meta.main)) await bundle.main();'] : []),
     '',
   ];
   return lines.join('\n');

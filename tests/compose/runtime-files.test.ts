@@ -1,6 +1,7 @@
 /**
- * What a bundle carries of wasi-virt: the runtime's import closure in dist/, and not the
- * CLI, the snapshot builder, yargs or jco.
+ * What a bundle carries of wasi-virt: the runtime's import closure in dist/ (its types go
+ * into out/wasi-virt/, its code as the one module dist/runtime/<kind>.js), and not the CLI,
+ * the snapshot builder, yargs or jco.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,6 +46,15 @@ describe('runtime closure', () => {
       const text = readFileSync(join(DIST, f), 'utf8');
       expect(text, f).not.toMatch(/from ['"](yargs|fast-glob|wabt|@bytecodealliance\/jco[^'"]*)['"]/);
       expect(text, f).not.toMatch(/import\(['"](yargs|fast-glob|wabt|@bytecodealliance\/jco[^'"]*)['"]\)/);
+    }
+  });
+
+  test('the runtime module a bundle ships holds exactly that closure (esbuild\'s list of its sources)', () => {
+    for (const [kind, faces] of [['module', ['preview1']], ['component', ['preview2']], ['adapter', ['preview1', 'preview2']]] as const) {
+      const sources = (JSON.parse(readFileSync(join(DIST, 'runtime', `${kind}.meta.json`), 'utf8')) as string[])
+        .filter((f) => f.startsWith('dist/') && f !== `dist/runtime-${kind}.js`).map((f) => f.slice('dist/'.length));
+      const closure = runtimeFiles([...faces], DIST).files.filter((f) => f.endsWith('.js'));
+      expect(sources.sort(), kind).toEqual(closure);
     }
   });
 });

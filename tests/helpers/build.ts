@@ -20,13 +20,18 @@ function newest(dir: string): number {
   return t;
 }
 
+/** The esbuild outputs (scripts/build-web.mjs), written after tsc's. */
+const WEB = join(ROOT, 'dist', 'inline', 'module.js');
+
 export function distIsStale(): boolean {
   const built = statSync(MAIN, { throwIfNoEntry: false });
-  return !built || built.mtimeMs < newest(join(ROOT, 'src'));
+  const web = statSync(WEB, { throwIfNoEntry: false });
+  return !built || !web || built.mtimeMs < newest(join(ROOT, 'src')) || web.mtimeMs < built.mtimeMs;
 }
 
 export function buildDist(): void {
   execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-web.mjs')], { stdio: 'inherit' });
 }
 
 /** Kept for test files written before the global setup: dist/ is already fresh here. */

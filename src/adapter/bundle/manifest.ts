@@ -48,4 +48,6 @@ export interface BundleManifest {
   policy: Policy;
   /** One file holding every snapshot back to back, each starting on a 4 KiB boundary. */
   snapshots?: { file: string; entries: SnapshotEntry[] };
+  /** `--inline`: the bundle's files (by their names beside the entry) as base64, so the entry is the whole bundle. */
+  embedded?: Record<string, string>;
 }

@@ -5,7 +5,6 @@
  * instantiation-mode (`instantiate(getCoreModule, imports)`), synchronous once the core
  * modules are compiled.
  */
-import { readFileSync } from 'node:fs';
 import type { Kernel } from '../kernel/index.js';
 import { loadGenerated, networkNeeds, type LoadedComponent } from '../preview2/component.js';
 import { createPreview2 } from '../preview2/index.js';
@@ -13,10 +12,19 @@ import type { NetworkProvider } from '../preview2/network-types.js';
 import type { ComponentExports } from '../preview2/run-exports.js';
 import type { ComponentApp } from './manifest.js';
 
-/** The component a bundle carries, transpiled by compose: nothing here needs jco. */
-export function loadBundled(base: URL, app: ComponentApp): Promise<LoadedComponent> {
-  const dir = new URL(`${app.dir}/`, base);
-  return loadGenerated(new URL(app.js, dir).href, app.core, (f) => readFileSync(new URL(f, dir)));
+/**
+ * The component a bundle carries, transpiled by compose: nothing here needs jco. Its module
+ * is imported beside the entry, or from a data: URL when `--inline` embedded it (`embedded`
+ * holds its text as base64); core modules come through `read` (a file of the bundle by its
+ * name relative to the entry: read, fetched or embedded, as the runtime can).
+ */
+export function loadBundled(
+  base: URL, app: ComponentApp, read: (file: string) => Promise<Uint8Array>, embedded?: Record<string, string>,
+): Promise<LoadedComponent> {
+  const jsFile = `${app.dir}/${app.js}`;
+  const inlined = embedded?.[jsFile];
+  const url = inlined !== undefined ? `data:text/javascript;base64,${inlined}` : new URL(jsFile, base).href;
+  return loadGenerated(url, app.core, (f) => read(`${app.dir}/${f}`));
 }
 
 /** A bundle needs preview2-shim at run time and cannot find it. */
@@ -44,9 +52,26 @@ export async function loadShim(want: { sockets: boolean; http: boolean }): Promi
 
 export { createPreview2 };
 
-export async function instantiate(loaded: LoadedComponent, app: ComponentApp, host: Kernel, network?: NetworkProvider): Promise<ComponentExports> {
+/** A component needs something this runtime cannot give it (sockets in a browser). */
+export class RuntimeCapabilityError extends Error {
+  readonly userFacing = true;
+  override name = 'RuntimeCapabilityError';
+}
+
+/**
+ * `runtime`: where the bundle runs. preview2-shim's network is Node's; in a browser or
+ * worker, allowed sockets refuse to start and http has no implementation (its calls fail as
+ * unsupported, its types trap on construction), see docs/browser.md.
+ */
+export async function instantiate(
+  loaded: LoadedComponent, app: ComponentApp, host: Kernel, network?: NetworkProvider, runtime: 'node' | 'web' = 'node',
+): Promise<ComponentExports> {
   const want = networkNeeds(app.imports, host.allows('sockets'));
-  const net = network ?? (want.sockets || want.http ? await loadShim(want) : undefined);
+  let net = network;
+  if (!net && runtime === 'web' && want.sockets) {
+    throw new RuntimeCapabilityError('the policy allows sockets, which a browser or worker cannot open; compose without --allow-sockets (or pass run(args, { network }))');
+  }
+  if (!net && runtime === 'node' && (want.sockets || want.http)) net = await loadShim(want);
   return loaded.instantiate(createPreview2(host, { network: net }), host.limits.instantiateCore);
 }
 

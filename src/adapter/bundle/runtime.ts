@@ -1,16 +1,18 @@
 /**
- * The runtime behind a composed bundle (`out/<name>.js`). Compose copies this file and
- * what it imports into `out/wasi-virt/`, writes the manifest into the entry module, and
- * the entry hands both to `openBundle`. Everything is found relative to the entry, so a
- * bundle directory can be moved, copied or deployed as it is.
+ * The runtime behind a composed bundle (`out/<name>.js`). This file, the face the bundle
+ * needs and what they import are built into one module (scripts/build-web.mjs) that compose
+ * copies to `out/wasi-virt/runtime.js`; compose writes the manifest into the entry module,
+ * and the entry hands it to `openBundle`. Everything is found relative to the entry, so a
+ * bundle directory can be moved, copied or deployed as it is. The runtime it runs on
+ * (Node, Deno, Bun, or a browser or worker) is chosen when it opens (host.ts); nothing here
+ * imports a `node:` module.
  *
  * Snapshots are one binary file read on first use (one read, no parsing: each snapshot is
  * a view of it), never an inlined base64 string: a 100 MiB mount stays 100 MiB on disk,
- * costs one read of ~tens of ms, and is never decoded into a second copy.
+ * costs one read of ~tens of ms, and is never decoded into a second copy. Where files can
+ * only be fetched (a browser), the snapshot file is fetched when the bundle opens. An
+ * `--inline` bundle carries its files as base64 in the manifest instead (`embedded`).
  */
-import { readFileSync, realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { isMainThread } from 'node:worker_threads';
 import { ExitSignal } from '../kernel/exit.js';
 import { Kernel, type KernelOptions, type InputSource, type OutputSink } from '../kernel/index.js';
 import { BufferSource } from '../kernel/stdio.js';
@@ -26,8 +28,7 @@ import type * as Preview2Face from './preview2-face.js';
 import type { LoadedComponent } from '../preview2/component.js';
 import { BUNDLE_FORMAT, type BundleManifest } from './manifest.js';
 import { virtualizeEntries } from './mounts.js';
-import { bundlePlatform } from './platform.js';
-import { reportFailure } from '../node/report.js';
+import { detectHost, type RuntimeHost } from './host.js';
 
 /** What the caller of a bundle may set; the policy itself is fixed at compose time. */
 export interface BundleOptions {
@@ -44,7 +45,7 @@ export interface BundleOptions {
   preopens?: Record<string, string | DirHandle>;
   /** Trace every WASI call: true for stderr, or a function receiving each line. Default the policy's `debug`. */
   trace?: boolean | ((line: string) => void);
-  /** Replace the Node platform (host directories, stdio, environment). */
+  /** Replace the runtime's platform (host directories, stdio, environment; see docs/browser.md). */
   platform?: Platform;
 }
 
@@ -100,7 +101,8 @@ export class Bundle {
   constructor(
     readonly base: URL,
     readonly manifest: BundleManifest,
-    private readonly faces: Faces = {},
+    private readonly faces: Faces,
+    readonly host: RuntimeHost,
     /** The entry module (`out/<name>.js`): a run under limits.timeout-ms loads it in a worker. */
     private readonly entry?: URL,
   ) {
@@ -127,7 +129,7 @@ export class Bundle {
     const { stdin, stdout, stderr, env, preopens } = options;
     const hostOptions: KernelOptions = {
       policy,
-      platform: options.platform ?? bundlePlatform(),
+      platform: options.platform ?? this.host.platform(),
       snapshots: this.allSnapshots(),
       trace: options.trace ?? debug,
     };
@@ -170,7 +172,7 @@ export class Bundle {
    */
   async run(args: string[] = [], options: BundleRunOptions = {}): Promise<{ code: number }> {
     const timeout = this.policy.limits?.['timeout-ms'];
-    if (timeout !== undefined && this.entry) {
+    if (timeout !== undefined && this.entry && this.host.name === 'node') {
       const { runTimed } = await import('./timed.js');
       return runTimed(this.entry, args, options, timeout);
     }
@@ -190,25 +192,49 @@ export class Bundle {
       return face.runModule(module, this.hostOptions(withArgs));
     }
     const face = this.face('preview2');
-    this.component ??= face.loadBundled(this.base, app);
+    this.component ??= face.loadBundled(this.base, app, (file) => this.read(file), this.manifest.embedded);
     const loaded = await this.component;
     const host = this.createHost(withArgs);
     started();
     try {
-      const exports = await face.instantiate(loaded, app, host, options.network);
+      const exports = await face.instantiate(loaded, app, host, options.network, this.host.name);
       return { code: face.runToCompletion(exports) };
     } finally {
       host.dispose();
     }
   }
 
-  /** `node out/<name>.js [args]`: run with the process's arguments and set its exit status. */
+  /** Whether the entry at `url` is the program the runtime was started with (for runtimes without import.meta.main). */
+  isMain(url: string, main?: boolean): boolean {
+    return this.host.isMain(url, main);
+  }
+
+  /** `node out/<name>.js [args]` (or deno, bun): run with the process's arguments and set its exit status. */
   async main(): Promise<void> {
+    if (!this.host.main) throw new BundleError(`${this.manifest.name} cannot run as a program here; import it and call run()`);
+    await this.host.main(this.manifest.name, this.policy.debug === true, (args) => this.run(args));
+  }
+
+  /** Fetch what the snapshots need up front where files cannot be read synchronously. */
+  async ready(): Promise<void> {
+    const s = this.manifest.snapshots;
+    if (s && !this.snapshotFile && !this.host.readSync && !this.manifest.embedded?.[s.file]) {
+      try {
+        this.snapshotFile = await this.host.read(new URL(s.file, this.base));
+      } catch (err) {
+        throw new BundleError(`cannot read its snapshots (${s.file}: ${(err as { code?: string }).code ?? err})`);
+      }
+    }
+  }
+
+  /** A file of the bundle: embedded in the entry, or beside it. */
+  private async read(file: string): Promise<Uint8Array> {
+    const embedded = this.manifest.embedded?.[file];
+    if (embedded !== undefined) return fromBase64(embedded);
     try {
-      const { code } = await this.run(process.argv.slice(2));
-      process.exitCode = code;
-    } catch (err) {
-      process.exitCode = reportFailure(err, this.manifest.name, this.policy.debug === true);
+      return await this.host.read(new URL(file, this.base));
+    } catch (e) {
+      throw new BundleError(`cannot read ${file} beside it (${(e as { code?: string }).code ?? e})`);
     }
   }
 
@@ -218,14 +244,8 @@ export class Bundle {
     return f as NonNullable<Faces[K]>;
   }
 
-  private compile(file: string): Promise<WebAssembly.Module> {
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(new URL(file, this.base));
-    } catch (e) {
-      throw new BundleError(`cannot read ${file} beside it (${(e as { code?: string }).code ?? e})`);
-    }
-    return WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+  private async compile(file: string): Promise<WebAssembly.Module> {
+    return WebAssembly.compile(await this.read(file) as Uint8Array<ArrayBuffer>);
   }
 
   private allSnapshots(): Record<string, Uint8Array> {
@@ -241,8 +261,9 @@ export class Bundle {
     const s = this.manifest.snapshots!;
     const e = s.entries.find((x) => x.key === key)!;
     if (!this.snapshotFile) {
+      const embedded = this.manifest.embedded?.[s.file];
       try {
-        this.snapshotFile = readFileSync(new URL(s.file, this.base));
+        this.snapshotFile = embedded !== undefined ? fromBase64(embedded) : this.host.readSync!(new URL(s.file, this.base));
       } catch (err) {
         throw new BundleError(`cannot read its snapshots (${s.file}: ${(err as { code?: string }).code ?? err})`);
       }
@@ -270,29 +291,23 @@ function deepFreeze<T>(v: T): T {
   return v;
 }
 
-/** Whether the module at `url` is the script Node was started with (`node out/x.js`). */
-export function isMainModule(url: string): boolean {
-  // A worker sees the parent's argv: a bundle loaded there (a timed run) is never the program.
-  if (!isMainThread) return false;
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    const self = realpathSync(fileURLToPath(url));
-    for (const candidate of [script, `${script}.js`, `${script}.mjs`]) {
-      try {
-        if (realpathSync(candidate) === self) return true;
-      } catch {
-        // not this spelling
-      }
-    }
-  } catch {
-    return false;
-  }
-  return false;
+/** base64 to bytes (Uint8Array.fromBase64 where the runtime has it). */
+function fromBase64(text: string): Uint8Array {
+  const native = (Uint8Array as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
+  if (native) return native(text);
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
 }
 
-export function openBundle(entryUrl: string, manifest: BundleManifest, faces: Faces = {}): Bundle {
-  return new Bundle(new URL('.', entryUrl), manifest, faces, new URL(entryUrl));
+/** The bundle an entry module describes, on the runtime it finds itself in. */
+export async function openBundle(entryUrl: string, manifest: BundleManifest, faces: Faces = {}, host?: RuntimeHost): Promise<Bundle> {
+  const bundle = new Bundle(new URL('.', entryUrl), manifest, faces, host ?? await detectHost(), new URL(entryUrl));
+  await bundle.ready();
+  // The worker of a timed run (timed.ts) loads the entry: this is where it starts serving.
+  if (bundle.host.inWorker?.()) (await import('./timed.js')).serveTimed(bundle);
+  return bundle;
 }
 
 export { ExitSignal };

@@ -2,7 +2,9 @@
  * A bundle's run under `limits.timeout-ms`. A guest runs synchronously, so a busy one can
  * only be stopped from another thread: the run moves to a worker thread (this same
  * module, loaded there, imports the bundle's entry and runs it), and the calling thread
- * terminates the worker when the time is up, counted from when the guest starts. The run
+ * terminates the worker when the time is up, counted from when the guest starts. The worker
+ * loads the bundle's entry (whose runtime may be one built module, not this file), and the
+ * bundle, opening there, hands itself to `serveTimed`. The run
  * then rejects with a LimitTrap, which `node out/app.js` reports as any trap (exit 134).
  *
  * What crosses into the worker is data: args, env, stdin given as text or bytes, host
@@ -70,7 +72,7 @@ export function runTimed(entry: URL, args: string[], options: BundleRunOptions, 
   return new Promise((resolve, reject) => {
     // The caller's flags, less one a worker refuses (`node --input-type=module -e ...` runs scripts).
     const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-    const worker = new Worker(new URL(import.meta.url), { workerData: job, execArgv });
+    const worker = new Worker(entry, { workerData: job, execArgv });
     let timer: ReturnType<typeof setTimeout> | undefined;
     let done = false;
     const finish = (f: () => void): void => {
@@ -121,10 +123,9 @@ function rebuild(e: Extract<Message, { ending: unknown }>['ending']): Error {
 }
 
 /** The worker's side: run the bundle here and tell the caller how it went. */
-async function serve(job: Job): Promise<void> {
+async function serve(job: Job, bundle: Bundle): Promise<void> {
   const post = (m: Message): void => parentPort!.postMessage(m);
   const forwarding = (out: 'stdout' | 'stderr'): OutputSink => ({ write: (bytes) => post({ out, bytes: bytes.slice() }), flush() {} });
-  const bundle = (await import(job.entry) as { default: Bundle }).default;
   const options: BundleRunOptions = {
     ...job.options,
     stdout: job.forward.stdout ? forwarding('stdout') : new FdSink(1, { coalesce: false }),
@@ -149,4 +150,7 @@ async function serve(job: Job): Promise<void> {
   }
 }
 
-if (!isMainThread && (workerData as Job | undefined)?.mark === MARK) await serve(workerData as Job);
+/** In the worker of a timed run, run `bundle` (its entry just opened it) as the job says. */
+export function serveTimed(bundle: Bundle): void {
+  if (!isMainThread && (workerData as Job | undefined)?.mark === MARK) void serve(workerData as Job, bundle);
+}

@@ -55,7 +55,8 @@ export class Kernel {
     const policy = options.policy;
     this.policy = policy;
     this.args = policy.args ?? options.args ?? ['main.wasm'];
-    this.env = resolveEnv(policy.env, options.env ?? platform.hostEnv?.() ?? {});
+    // A policy that lets no host variable through never reads them (Deno asks permission to).
+    this.env = resolveEnv(policy.env, options.env ?? (policy.env?.host === 'none' ? {} : platform.hostEnv?.()) ?? {});
     this.cwd = policy.cwd;
     this.clocks = clocksFor(policy.clocks, platform.hrtime);
     this.random = randomFor(policy.random);

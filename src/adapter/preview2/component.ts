@@ -19,15 +19,18 @@ type Generated = {
   instantiate(getCoreModule: (name: string) => WebAssembly.Module, imports: ImportObject, instantiateCore?: InstantiateCore): ComponentExports;
 };
 
-/** Import jco's generated module (`jsUrl`) and compile its core modules (`coreFiles`, read by `read`). */
+/**
+ * Import jco's generated module (`jsUrl`) and compile its core modules (`coreFiles`, read by
+ * `read`, which may be asynchronous where files are fetched).
+ */
 export async function loadGenerated(
   jsUrl: string,
   coreFiles: readonly string[],
-  read: (file: string) => Uint8Array,
+  read: (file: string) => Uint8Array | Promise<Uint8Array>,
 ): Promise<LoadedComponent> {
   const [mod, modules] = await Promise.all([
     import(jsUrl) as Promise<Generated>,
-    Promise.all(coreFiles.map(async (f) => [f, await WebAssembly.compile(read(f) as Uint8Array<ArrayBuffer>)] as const)),
+    Promise.all(coreFiles.map(async (f) => [f, await WebAssembly.compile(await read(f) as Uint8Array<ArrayBuffer>)] as const)),
   ]);
   const byName = new Map(modules);
   const getCoreModule = (name: string): WebAssembly.Module => {

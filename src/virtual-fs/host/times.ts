@@ -11,7 +11,6 @@
  * stays untouched. That costs a process spawn (1.6-4 ms here), only for sub-microsecond values,
  * pre-1970 values and single-field updates of a file whose other time has nanoseconds.
  */
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { fail } from '../errors.js';
 import type { TimeChange } from '../handle.js';
@@ -109,6 +108,8 @@ function touchTimes(target: TimesTarget, atim: TimeChange, mtim: TimeChange): bo
   const run = (fields: string[], t: bigint | 'now'): void => {
     const args = [...base, ...fields, ...(t === 'now' ? [] : ['-d', touchStamp(t)]), '--', path];
     try {
+      // Loaded here, on the rare path that spawns: child_process costs every start-up that imports it.
+      const { execFileSync } = process.getBuiltinModule('node:child_process');
       execFileSync(bin, args, {
         stdio: [stdin ?? 'ignore', 'ignore', 'pipe'],
         env: { LC_ALL: 'C' },
