@@ -4,6 +4,7 @@
  * the caller supplies the binary, the policy and the summaries of the built snapshots.
  */
 import type { Policy } from '../policy/types.js';
+import { validatePolicy } from '../policy/validate.js';
 import { readComponent, splitVersion } from './component-binary.js';
 import { facetRule, REACH, type Effect, type Facet, type Rule } from './effects.js';
 import { PREVIEW1_FACETS, PREVIEW1_MODULES, PREVIEW2_FACETS, servedVersion } from './imports.js';
@@ -76,7 +77,7 @@ export interface InspectInput {
 }
 
 export async function inspectApp(input: InspectInput): Promise<InspectReport> {
-  const { policy } = input;
+  const policy = validatePolicy(input.policy);
   const entries: ImportEntry[] = [];
   let exports: string[];
   let abi: InspectReport['abi'] = 'none';

@@ -5,6 +5,7 @@
  * random, exit, the mount table, confinement) live here or below, never in a face.
  */
 import type { Policy } from '../../policy/types.js';
+import { validatePolicy } from '../../policy/validate.js';
 import { WasiError } from '../../virtual-fs/errors.js';
 import { Handle, type DirHandle } from '../../virtual-fs/handle.js';
 import { createClocks, type Clocks } from './clocks.js';
@@ -16,7 +17,11 @@ import { createRandom, type RandomSource } from './random.js';
 import { StdinHandle, StdoutHandle, type InputSource, type OutputSink } from './stdio.js';
 
 export interface KernelOptions {
-  policy: Policy;
+  /**
+   * What the guest may do, in any spelling the validator accepts (WASI-Virt booleans
+   * included). Default `{}`: nothing virtualized, every subsystem passes through.
+   */
+  policy?: Policy;
   /** The guest's argv when the policy leaves args unset (program name first). */
   args?: string[];
   /** Host variables the env rule filters; default the platform's (none on a neutral platform). */
@@ -34,6 +39,7 @@ export interface KernelOptions {
 }
 
 export class Kernel {
+  /** The policy in canonical form (validated once, here: every entry point builds a Kernel). */
   readonly policy: Policy;
   readonly args: string[];
   readonly env: [string, string][];
@@ -53,7 +59,7 @@ export class Kernel {
 
   constructor(options: KernelOptions) {
     const platform = options.platform ?? NEUTRAL_PLATFORM;
-    const policy = options.policy;
+    const policy = validatePolicy(options.policy ?? {});
     this.policy = policy;
     this.args = policy.args ?? options.args ?? ['main.wasm'];
     this.env = resolveEnv(policy.env, options.env ?? platform.hostEnv?.() ?? {});
