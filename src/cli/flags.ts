@@ -91,7 +91,8 @@ export function policyFromFlags(flags: CliFlags, options: FlagsOptions): Policy 
     const t = toggle(flags.allowAll);
     p.clocks = p.exit = p.http = p.random = p.sockets = t;
     env.host = flags.allowAll ? 'all' : 'none';
-    fs['host-preopens'] = flags.allowAll;
+    // Under run the CLI is the embedder and supplies no preopens of its own (see below).
+    fs['host-preopens'] = flags.allowAll && options.mode !== 'run';
     p.stdio = stdioAll(flags.allowAll ? 'allow' : 'deny');
   }
   if (flags.allowClocks !== undefined) p.clocks = toggle(flags.allowClocks);
@@ -100,6 +101,11 @@ export function policyFromFlags(flags: CliFlags, options: FlagsOptions): Policy 
   if (flags.allowRandom !== undefined) p.random = toggle(flags.allowRandom);
   if (flags.allowSockets !== undefined) p.sockets = toggle(flags.allowSockets);
   if (flags.allowFs !== undefined) fs['host-preopens'] = flags.allowFs;
+  if (options.mode === 'run' && flags.allowFs) {
+    // fs.host-preopens exposes directories an embedder hands over at run time (a bundle's
+    // caller, the WASI class); run's only directories are its own flags, so it would do nothing.
+    throw new CliError('--allow-fs exposes preopens an embedder supplies at run time, and run supplies none: give directories with --dir HOST[::GUEST] or --preopen GUEST=HOST');
+  }
   if (flags.allowStdio !== undefined) p.stdio = stdioAll(flags.allowStdio ? 'allow' : 'deny');
   if (flags.stdio !== undefined) p.stdio = stdioAll(stdioMode('--stdio', flags.stdio));
   for (const stream of ['stdin', 'stdout', 'stderr'] as const) {

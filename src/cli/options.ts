@@ -58,6 +58,29 @@ function policyOptions(y: Argv, mode: CommandMode | 'any'): Argv {
     .option('wasi-version', { type: 'string', group: OTHER, describe: '--wasi-version VER: accepted so WASI-Virt command lines work, and ignored (every WASI 0.2.x import is served)' });
 }
 
+/** Commands other than the default (compose), as the first word names them. */
+export const COMMANDS = ['run', 'inspect', 'policy'] as const;
+
+/**
+ * Every long flag a command takes (aliases included), read off the same option calls
+ * the parser is built from, so a typo can be named before yargs misreads it.
+ */
+export function flagNames(command: Chosen['command']): string[] {
+  const names: string[] = ['help', 'version'];
+  const collect = {
+    option(name: string, o: { alias?: string }) {
+      names.push(name);
+      if (o.alias && o.alias.length > 1) names.push(o.alias);
+      return collect;
+    },
+  };
+  policyOptions(collect as unknown as Argv, command === 'run' ? 'run' : command === 'compose' ? 'compose' : 'any');
+  if (command === 'compose') names.push('out');
+  if (command === 'inspect') names.push('json', 'for');
+  if (command === 'policy') names.push('for');
+  return names;
+}
+
 const FOR = { type: 'string', choices: ['run', 'compose'], group: OTHER, describe: 'Which command\'s defaults apply (default compose)' } as const;
 
 export function buildCli(argv: string[], version: string, choose: (c: Chosen) => void): Argv {
@@ -71,7 +94,7 @@ export function buildCli(argv: string[], version: string, choose: (c: Chosen) =>
       'Compose: write a runnable bundle of app.wasm that carries the policy (and the --mount snapshots). Without app, only the virtual host.',
       (y) => policyOptions(y, 'compose')
         .positional('app', { type: 'string', describe: 'A preview1 core module or a preview2 component' })
-        .option('out', { alias: 'o', type: 'string', group: OTHER, describe: '--out DIR: where to write the bundle (required)' })
+        .option('out', { alias: 'o', type: 'string', group: OTHER, describe: '--out DIR: the directory to write the bundle into: DIR/<app>.js to run, the app, snapshots, the runtime (required; not a .wasm file)' })
         .example('$0 app.wasm --mount /=./site --allow-stdio -o out/', 'embed ./site as the guest\'s /, print to the host\'s stdio')
         .epilog(DEFAULTS_TABLE),
       (a) => choose({ command: 'compose', argv: a }),

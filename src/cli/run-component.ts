@@ -7,7 +7,7 @@
  * is delivered before either line.
  */
 import { basename } from 'node:path';
-import { FsSetupError } from '../adapter/kernel/fs.js';
+import { cwdProblem, FsSetupError } from '../adapter/kernel/fs.js';
 import { ExitSignal, PolicyTrap, Kernel } from '../adapter/kernel/index.js';
 import { nodePlatform } from '../adapter/node/platform.js';
 import { instantiateComponent, NotACommandError, runToCompletion } from '../adapter/preview2/instantiate.js';
@@ -34,6 +34,13 @@ export async function runComponentCommand(req: RunRequest, bytes: Uint8Array): P
     // Building the guest's world failed (a mount or preopen that cannot be set up):
     // nothing of the guest has run yet, so this is bad input, not a trap.
     say(`error: cannot run ${req.file}: ${e instanceof FsSetupError ? e.message : messageOf(e)}`);
+    return USAGE_EXIT;
+  }
+  // The guest's initial-cwd is only a name unless it is checked against its file system.
+  const badCwd = req.policy.cwd === undefined ? undefined : cwdProblem(host.fs, req.policy.cwd);
+  if (badCwd !== undefined) {
+    host.dispose();
+    say(`error: cannot run ${req.file}: ${badCwd}`);
     return USAGE_EXIT;
   }
   try {

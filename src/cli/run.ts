@@ -20,6 +20,7 @@ import { nodePlatform } from '../adapter/node/platform.js';
 import { messageOf, reportTrap, say, trapFunction, TRAP_EXIT } from '../adapter/node/report.js';
 import { writeAll } from '../adapter/node/stdio.js';
 import { UnresolvedImportError, runModule } from '../adapter/preview1/run.js';
+import { NotStartedError } from '../adapter/preview1/context.js';
 import type { Policy } from '../policy/types.js';
 import { SnapshotError } from '../virtual-fs/snapshot-format.js';
 import { HostPathError } from '../virtual-fs/host/index.js';
@@ -78,6 +79,9 @@ export async function runCommand(req: RunRequest): Promise<number> {
     return refuse(`${req.file} is not a command: it exports no _start function (a library or reactor cannot be run)`);
   }
 
+  if (req.policy.cwd !== undefined) {
+    return refuse(`cannot run ${req.file} with cwd "${req.policy.cwd}": a preview1 module has no initial directory to set (wasi-libc starts in "/" and preview1 has no call to ask); --cwd applies to components (wasi:cli initial-cwd)`);
+  }
   const debug = req.debug || req.policy.debug === true;
   try {
     const { code } = await runModule(module, {
@@ -91,6 +95,9 @@ export async function runCommand(req: RunRequest): Promise<number> {
     if (err instanceof FsSetupError || err instanceof UnresolvedImportError) return refuse(`cannot run ${req.file}: ${err.message}`);
     if (err instanceof WebAssembly.LinkError) {
       return refuse(`cannot run ${req.file}: ${messageOf(err).replace(/^WebAssembly\.instantiate\(\): /, '')}`);
+    }
+    if (err instanceof NotStartedError) {
+      return refuse(`cannot run ${req.file}: its start section calls WASI, which needs the module's exported memory, bound only once instantiation ends; make the call from _start`);
     }
     if (err instanceof WebAssembly.RuntimeError || err instanceof PolicyTrap || isGuestTrap(err) || trapFunction(err)) {
       return reportTrap(err, debug);

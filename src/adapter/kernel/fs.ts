@@ -12,6 +12,8 @@ import { MemoryTree } from '../../virtual-fs/memory-tree.js';
 import { EmptyDir, MountTable, normalizeGuestPath, type MountTarget } from '../../virtual-fs/mount-table.js';
 import { RoDir } from '../../virtual-fs/ro-tree.js';
 import { decodeSnapshot, snapshotRoot } from '../../virtual-fs/snapshot.js';
+import { resolve } from '../../virtual-fs/resolver.js';
+import { WasiError } from '../../virtual-fs/errors.js';
 import type { Platform } from './platform.js';
 
 export interface FsOptions {
@@ -139,4 +141,26 @@ function isAbsoluteName(name: string): boolean {
 
 function joinGuest(base: string, parts: string[]): string {
   return `${base.replace(/\/+$/, '')}/${parts.join('/')}`;
+}
+
+/**
+ * Why `cwd` cannot be the guest's working directory, or undefined when it can: an
+ * absolute path inside an absolute preopen must name a directory there. A guest without
+ * a file system (or a relative cwd, which names no place) has nothing to check against.
+ */
+export function cwdProblem(fs: GuestFs, cwd: string): string | undefined {
+  const roots = fs.preopens.filter(([name]) => isAbsoluteName(name));
+  if (!isAbsoluteName(cwd) || fs.preopens.length === 0) return undefined;
+  const inside = roots
+    .filter(([name]) => name === '/' || cwd === name || cwd.startsWith(`${name}/`))
+    .sort(([a], [b]) => b.length - a.length)[0];
+  if (!inside) return `cwd "${cwd}" is outside every preopen (${fs.preopens.map(([n]) => n).join(', ')})`;
+  const rest = cwd.slice(inside[0].length).replace(/^\/+/, '') || '.';
+  try {
+    const st = resolve(inside[1], rest, { follow: true }, (dir, name) => dir.statAt(name));
+    return st.type === 'directory' ? undefined : `cwd "${cwd}" is not a directory in the guest's file system`;
+  } catch (e) {
+    if (e instanceof WasiError) return `cwd "${cwd}" does not exist in the guest's file system (${e.code})`;
+    throw e;
+  }
 }

@@ -22,7 +22,11 @@ export interface KernelOptions {
    * included). Default `{}`: nothing virtualized, every subsystem passes through.
    */
   policy?: Policy;
-  /** The guest's argv when the policy leaves args unset (program name first). */
+  /**
+   * The caller's argv, program name first. A policy's `args` replaces the program name
+   * and comes before the rest: argv = policy.args ++ args[1..] (one rule for run, bundles
+   * and the API; nothing the caller passes is dropped).
+   */
   args?: string[];
   /** Host variables the env rule filters; default the platform's (none on a neutral platform). */
   env?: Record<string, string | undefined>;
@@ -61,7 +65,7 @@ export class Kernel {
     const platform = options.platform ?? NEUTRAL_PLATFORM;
     const policy = validatePolicy(options.policy ?? {});
     this.policy = policy;
-    this.args = policy.args ?? options.args ?? ['main.wasm'];
+    this.args = policy.args ? [...policy.args, ...(options.args ?? []).slice(1)] : options.args ?? ['main.wasm'];
     this.env = resolveEnv(policy.env, options.env ?? platform.hostEnv?.() ?? {});
     this.cwd = policy.cwd;
     this.clocks = createClocks(policy.clocks, platform.hrtime);

@@ -45,8 +45,9 @@ export function reportTrap(err: unknown, debug: boolean): number {
   const policy = err instanceof PolicyTrap;
   const where = policy ? undefined : trapFunction(err);
   const message = policy ? messageOf(err) : (messageOf(err).split('\n')[0] ?? '').replace(/^wasm trap: /, '');
-  // With --debug the whole stack first, so the one-line summary stays the last line.
-  if (debug && err instanceof Error && err.stack) writeAll(2, new TextEncoder().encode(`${err.stack}\n`));
+  // With --debug the whole stack first, so the one-line summary stays the last line. A
+  // policy trap's stack is the host's own JS frames: the trace lines already name the call.
+  if (debug && !policy && err instanceof Error && err.stack) writeAll(2, new TextEncoder().encode(`${err.stack}\n`));
   say(`trap: ${message}${where ? ` (in ${where})` : ''}`);
   return TRAP_EXIT;
 }

@@ -19,6 +19,11 @@ import { traceImports } from './trace.js';
 
 const MODULES = [args, clocks, fd, path, poll, proc, random, sock];
 
+/** A module that cannot run as a WASI command or reactor: no memory to bind, a `_start` taking parameters. */
+export class ModuleShapeError extends Error {
+  readonly userFacing = true;
+}
+
 export interface Preview1Options {
   version?: Version;
 }
@@ -50,18 +55,21 @@ export function createPreview1(host: Kernel, options: Preview1Options = {}): Pre
   const wasiImport = host.trace ? traceImports(context, composed, host.trace) : composed;
   const bindFrom = (instance: WebAssembly.Instance): void => {
     const memory = instance.exports['memory'];
-    if (!(memory instanceof WebAssembly.Memory)) throw new TypeError('the module does not export its memory as "memory"');
-    context.mem.bind(memory);
+    if (!(memory instanceof WebAssembly.Memory)) throw new ModuleShapeError('the module does not export its memory as "memory", which WASI calls read and write');
+    context.bind(memory);
   };
   return {
     imports: { [MODULE_NAME[version]]: wasiImport },
     wasiImport,
     context,
-    bind: (memory) => context.mem.bind(memory),
+    bind: (memory) => context.bind(memory),
     start(instance) {
       bindFrom(instance);
       const entry = instance.exports['_start'];
       if (typeof entry !== 'function') throw new TypeError('the module has no "_start" export');
+      // A wasm function's length is its parameter count; called from JS the missing
+      // arguments would silently be 0.
+      if (entry.length > 0) throw new ModuleShapeError(`its _start takes ${entry.length} parameter${entry.length > 1 ? 's' : ''}; a WASI command's _start takes none`);
       try {
         (entry as () => void)();
         return 0;
