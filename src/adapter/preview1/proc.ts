@@ -14,7 +14,7 @@
  *   output, so a guest that yields while waiting has its output seen.
  */
 import { fail } from '../../virtual-fs/errors.js';
-import { NotStartedError, syscall, type Imports, type Preview1Context } from './context.js';
+import { syscall, type Imports, type Preview1Context } from './context.js';
 
 /** witx `signal` names, by number. */
 export const SIGNALS = [
@@ -38,7 +38,6 @@ export default function procImports(ctx: Preview1Context): Imports {
   const { host } = ctx;
   return {
     proc_exit: (rawCode: number): void => {
-      if (!ctx.started) throw new NotStartedError();
       const code = rawCode >>> 0;
       if (code > 255) {
         host.flush();
