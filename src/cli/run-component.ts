@@ -27,7 +27,7 @@ export async function runComponentCommand(req: RunRequest, bytes: Uint8Array): P
     host = new Kernel({
       policy: req.policy,
       args: [basename(req.file), ...req.guestArgs],
-      platform: nodePlatform(),
+      platform: nodePlatform({ orderHostWrites: false }),
       trace: debug,
     });
   } catch (e) {

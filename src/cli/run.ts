@@ -87,7 +87,7 @@ export async function runCommand(req: RunRequest): Promise<number> {
     const { code } = await runModule(module, {
       policy: req.policy,
       args: [basename(req.file), ...req.guestArgs],
-      platform: nodePlatform(),
+      platform: nodePlatform({ orderHostWrites: false }),
       trace: debug,
     });
     return code;
