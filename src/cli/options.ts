@@ -44,7 +44,9 @@ function policyOptions(y: Argv, mode: CommandMode | 'any'): Argv {
     .option('env', { alias: 'e', type: 'string', group: ENV, describe: '-e K=V: set a guest variable (repeatable; the value is everything after the first "=", commas included). -e NAME: let host variable NAME through (wasmtime\'s --env NAME)' })
     .option('mount', { type: 'string', group: FILES, describe: '--mount GUEST=HOSTPATH: embed HOSTPATH (a directory, or a single file at an absolute GUEST) read-only at guest path GUEST, read when the policy is built (a snapshot; repeatable)' })
     .option('include', { type: 'string', group: FILES, describe: '--include GLOB: keep only files matching GLOB (relative to the mounted dir) in every --mount (repeatable)' })
-    .option('exclude', { type: 'string', group: FILES, describe: '--exclude GLOB: leave out files and directories matching GLOB from every --mount (repeatable)' })
+    .option('exclude', { type: 'string', group: FILES, describe: '--exclude GLOB: leave out files and directories (with all they hold) matching GLOB from every --mount, besides .git and the other version-control folders (repeatable)' })
+    .option('keep-vcs', { type: 'boolean', group: FILES, describe: 'Embed version-control folders (.git, .hg, .svn, ...) in every --mount too; they are left out by default' })
+    .option('outside-symlinks', { type: 'string', group: FILES, describe: '--outside-symlinks error|skip: a symlink in a --mount that points outside it refuses the build (error, default) or is left out (skip)' })
     .option('preopen', { type: 'string', group: FILES, describe: '--preopen GUEST=HOSTPATH[:ro]: open host directory HOSTPATH at GUEST when the guest starts, confined to it; :ro closes every write path (repeatable)' });
   if (mode !== 'compose') {
     y.option('dir', { type: 'string', group: FILES, describe: '--dir HOST[::GUEST] (wasmtime): same as --preopen GUEST=HOST, read-write; with HOST alone the guest path is HOST as written (e.g. --dir . gives ".")' })

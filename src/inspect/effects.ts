@@ -8,6 +8,7 @@
  * embedder supplies, which for every runner we ship means the host's.
  */
 import type { FsEntry, Policy } from '../policy/types.js';
+import { nestedKey } from '../policy/guest-path.js';
 
 export type Effect = 'passthrough' | 'virtualized' | 'ignored' | 'denied' | 'unprovided';
 
@@ -112,7 +113,7 @@ export function fsPlaces(policy: Policy): FsPlace[] {
   const visit = (guest: string, entry: FsEntry, top: boolean): void => {
     if ('dir' in entry) {
       if (top) out.push({ guest, what: 'memory' });
-      for (const [name, child] of Object.entries(entry.dir)) visit(`${guest.replace(/\/+$/, '')}/${name}`, child, false);
+      for (const [name, child] of Object.entries(entry.dir)) visit(nestedKey(guest, [name]), child, false);
     } else if ('virtualize' in entry) {
       out.push({ guest, what: 'snapshot', host: typeof entry.virtualize === 'string' ? entry.virtualize : entry.virtualize.path });
     } else if ('runtime-dir' in entry) {

@@ -43,6 +43,8 @@ export interface MountSummary {
   /** The snapshot's own size (what a bundle carries). */
   snapshotBytes: number;
   root: 'directory' | 'regular-file';
+  /** What the exclude patterns left out and by which pattern (when the build was asked to say). */
+  leftOut?: { path: string; rule: string }[];
 }
 
 /** Version of the report's JSON shape; bumped when a field changes meaning or goes away. */
@@ -189,6 +191,11 @@ export function formatReport(r: InspectReport): string {
       m.root === 'regular-file' ? `1 file, ${formatBytes(m.contentBytes)}` : `${countOf(m.files, 'file')}, ${countOf(m.dirs, 'dir')}${m.symlinks ? `, ${countOf(m.symlinks, 'symlink')}` : ''}, ${formatBytes(m.contentBytes)}`,
       `from ${m.source}`,
     ])));
+    for (const m of r.mounts) {
+      if (!m.leftOut?.length) continue;
+      lines.push('', `left out of ${m.guest}:`);
+      lines.push(...table(m.leftOut.map((l) => [`  ${l.path}`, `by ${l.rule}`])));
+    }
   }
   lines.push('', `encapsulated: ${r.encapsulated ? 'yes' : 'no'}`);
   for (const reason of r.reasons) lines.push(`  ${reason}`);

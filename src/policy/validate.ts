@@ -236,10 +236,11 @@ export function validateFsEntry(v: unknown, path: Path): FsEntry {
       return { 'runtime-file': hostPath(x, p) };
     case 'virtualize': {
       if (!isTable(x)) return { virtualize: hostPath(x, p) };
-      checkKeys(x, p, ['path', 'include', 'exclude', 'outside-symlinks']);
+      checkKeys(x, p, ['path', 'include', 'exclude', 'keep-vcs', 'outside-symlinks']);
       const opts: VirtualizeOptions = { path: hostPath(x.path, [...p, 'path']) };
       if (x.include !== undefined) opts.include = stringList(x.include, [...p, 'include'], glob);
       if (x.exclude !== undefined) opts.exclude = stringList(x.exclude, [...p, 'exclude'], glob);
+      if (x['keep-vcs'] !== undefined && bool(x['keep-vcs'], [...p, 'keep-vcs'])) opts['keep-vcs'] = true;
       if (x['outside-symlinks'] !== undefined) {
         const o = x['outside-symlinks'];
         if (o !== 'error' && o !== 'skip') throw new PolicyError([...p, 'outside-symlinks'], `expected "error" or "skip", got ${describe(o)}`);

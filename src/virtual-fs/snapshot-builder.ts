@@ -21,9 +21,9 @@ import { formatBytes } from '../util/format.js';
 export { SnapshotError } from './snapshot-format.js';
 
 /**
- * Left out unless `exclude` is given (which replaces this list): version-control
- * metadata, which is large, changes on every commit and is never what a guest wants.
- * A `.git` *file* (worktrees, submodules) matches too.
+ * Always left out (user `exclude` patterns add to these) unless `keep-vcs` is set:
+ * version-control metadata, which is large, changes on every commit and is rarely what
+ * a guest wants. A `.git` *file* (worktrees, submodules) matches too.
  */
 export const DEFAULT_EXCLUDE: readonly string[] = ['**/.git', '**/.hg', '**/.svn', '**/.bzr', '**/_darcs', '**/CVS', '**/.jj'];
 
@@ -40,10 +40,20 @@ export interface SnapshotBuildOptions extends VirtualizeOptions {
   mtimes?: boolean;
   /** Refuse a snapshot larger than this many bytes; default (and ceiling) MAX_SNAPSHOT_BYTES. */
   maxBytes?: number;
+  /** Also list what the exclude patterns left out, and by which (costs a walk per pattern). */
+  explain?: boolean;
 }
 
-/** What a build gives: the encoded snapshot and its counts. */
-export type SnapshotBuild = EncodedSnapshot;
+/** A file or directory an exclude pattern left out (a directory stands for all it holds). */
+export interface LeftOut {
+  /** Relative to the mounted directory, `/`-separated. */
+  path: string;
+  /** The pattern that matched it first (a built-in one, or the user's). */
+  rule: string;
+}
+
+/** What a build gives: the encoded snapshot and its counts, and with `explain` what was left out. */
+export type SnapshotBuild = EncodedSnapshot & { leftOut?: LeftOut[] };
 
 /** Node's limit on one buffer, hence on one snapshot (4 GiB on Node 20 / 64-bit). */
 export const MAX_SNAPSHOT_BYTES: number = bufferConstants.MAX_LENGTH;
@@ -139,6 +149,7 @@ export function buildSnapshot(options: SnapshotBuildOptions): SnapshotBuild {
 
   let tree: EncodeNode;
   let totalContent = 0;
+  let leftOut: LeftOut[] | undefined;
   if (rootStat.isFile()) {
     // The real path: reads refuse a symlink in the last component (O_NOFOLLOW).
     const host = realpathSync.native(root);
@@ -148,6 +159,7 @@ export function buildSnapshot(options: SnapshotBuildOptions): SnapshotBuild {
     const walked = walkDirectory(root, options, outside, mtimes);
     tree = walked.tree;
     totalContent = walked.contentBytes;
+    if (options.explain) leftOut = explainExcludes(root, excludePatterns(options));
   } else {
     throw new SnapshotError(`mount source "${options.path}" is ${describeType(rootStat)}; a mount must be a directory or a file`);
   }
@@ -186,7 +198,7 @@ export function buildSnapshot(options: SnapshotBuildOptions): SnapshotBuild {
   } finally {
     onProgress(files, bytesRead, true);
   }
-  return built;
+  return leftOut ? { ...built, leftOut } : built;
 }
 
 /** Read exactly `into.byteLength` bytes of host file `host` into `into`. */
@@ -223,9 +235,40 @@ interface Walked {
 
 type DirNode = EncodeDir & { children: Map<string, EncodeNode> };
 
+/** The built-in excludes (unless `keep-vcs`), then the user's. */
+function excludePatterns(options: VirtualizeOptions): string[] {
+  return checkPatterns([...(options['keep-vcs'] ? [] : DEFAULT_EXCLUDE), ...(options.exclude ?? [])], 'exclude');
+}
+
+/**
+ * fast-glob's `ignore` drops an entry a pattern matches but still walks into it, so a
+ * pattern that names a directory (`sub*`, `.*`) must also name what it holds.
+ */
+function withContents(patterns: readonly string[]): string[] {
+  return patterns.flatMap((p) => (p.endsWith('/**') ? [p] : [p, `${p}/**`]));
+}
+
+/** The outermost entries each pattern leaves out, credited to the first pattern that matches. */
+function explainExcludes(root: string, exclude: readonly string[]): LeftOut[] {
+  const seen = new Map<string, string>();
+  // `p/*`, not `p/**`, which would match the directory `p` itself: what a matched
+  // directory holds is neither listed nor walked into.
+  const contents = exclude.map((p) => `${p.replace(/\/\*\*$/, '')}/*`);
+  for (const rule of exclude) {
+    let hits: string[];
+    try {
+      hits = fg.sync(rule, { cwd: root, dot: true, onlyFiles: false, followSymbolicLinks: false, ignore: contents, caseSensitiveMatch: true });
+    } catch (e) {
+      throw hostError('list', root, e);
+    }
+    for (const path of hits) if (!seen.has(path)) seen.set(path, rule);
+  }
+  return [...seen].map(([path, rule]) => ({ path, rule })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 function walkDirectory(root: string, options: VirtualizeOptions, outside: 'error' | 'skip', mtimes: boolean): Walked {
   const include = checkPatterns(options.include ?? ['**'], 'include');
-  const exclude = checkPatterns(options.exclude ?? DEFAULT_EXCLUDE, 'exclude');
+  const exclude = withContents(excludePatterns(options));
   let rootReal: string;
   try {
     rootReal = realpathSync.native(root);

@@ -2,7 +2,7 @@
  * Defects a new user hit on the command line (issue #11), each pinned: bad input is one
  * line and exit 2, and nothing the user asked for is ignored silently.
  */
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,5 +125,39 @@ describe('--debug and a policy trap', () => {
     expect(r.status).toBe(134);
     expect(r.errLines.at(-1)).toBe('wasi-virt: trap: denied by policy: exit = "deny" (the guest tried to exit with code 3)');
     expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+});
+
+describe('snapshots from the command line', () => {
+  const app = () => join(dir, 'snap');
+  beforeAll(() => {
+    for (const d of ['.git/objects', 'node_modules/x', 'sub1', 'src']) mkdirSync(join(app(), d), { recursive: true });
+    writeFileSync(join(app(), '.git', 'HEAD'), 'ref');
+    writeFileSync(join(app(), 'node_modules', 'x', 'i.js'), 'x');
+    writeFileSync(join(app(), 'sub1', 'a'), 'a');
+    writeFileSync(join(app(), 'src', 'main.c'), 'c');
+    symlinkSync('../../outside', join(app(), 'src', 'away'));
+  });
+
+  it('--exclude adds to the VCS excludes, and inspect says what was left out by which rule', () => {
+    const r = cli(['inspect', hello, '--mount', `/=${app()}`, '--exclude', 'node_modules', '--exclude', 'sub*', '--outside-symlinks', 'skip'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^ {2}\/\s+sha256:\S+\s+1 file, 2 dirs, 1 B/m);
+    const section = r.stdout.slice(r.stdout.indexOf('left out of /:'));
+    expect(section.split('\n').slice(1, 4).map((l) => l.trim().split(/\s+/))).toEqual([
+      ['.git', 'by', '**/.git'], ['node_modules', 'by', 'node_modules'], ['sub1', 'by', 'sub*'],
+    ]);
+  });
+
+  it('--keep-vcs embeds .git on purpose', () => {
+    const r = cli(['inspect', hello, '--mount', `/=${app()}`, '--keep-vcs', '--exclude', 'node_modules', '--exclude', 'sub1', '--outside-symlinks=skip'], { cwd: dir });
+    expect(r.stdout).toMatch(/^ {2}\/\s+sha256:\S+\s+2 files, 4 dirs/m);
+    expect(r.stdout).not.toMatch(/\.git\s+by/);
+  });
+
+  it('--outside-symlinks: error by default (naming the setting), skip leaves the link out, anything else refused', () => {
+    refused(['inspect', hello, '--mount', `/=${app()}`], /symlink .*away" points outside the mounted directory .*outside-symlinks to "skip"/);
+    refused(['inspect', hello, '--mount', `/=${app()}`, '--outside-symlinks', 'maybe'], /^wasi-virt: error: --outside-symlinks expects error or skip, got "maybe"$/);
+    refused(['inspect', hello, '--outside-symlinks', 'skip'], /--outside-symlinks applies to --mount, and no --mount was given/);
   });
 });

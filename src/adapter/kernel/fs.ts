@@ -9,7 +9,8 @@
 import type { FsEntry, FsPolicy, RuntimeDirOptions, VirtualizeOptions } from '../../policy/types.js';
 import { DirHandle } from '../../virtual-fs/handle.js';
 import { MemoryTree } from '../../virtual-fs/memory-tree.js';
-import { EmptyDir, MountTable, normalizeGuestPath, type MountTarget } from '../../virtual-fs/mount-table.js';
+import { EmptyDir, MountTable, type MountTarget } from '../../virtual-fs/mount-table.js';
+import { nestedKey, normalizeGuestPath } from '../../policy/guest-path.js';
 import { RoDir } from '../../virtual-fs/ro-tree.js';
 import { decodeSnapshot, snapshotRoot } from '../../virtual-fs/snapshot.js';
 import { resolve } from '../../virtual-fs/resolver.js';
@@ -88,7 +89,7 @@ export function buildGuestFs(options: FsOptions): GuestFs {
       preopen = false;
     }
     into.mount(at, t, { preopen });
-    for (const [p, e] of pending) mountTree(joinGuest(key, p), joinGuest(at, p), e, into, false);
+    for (const [p, e] of pending) mountTree(nestedKey(key, p), nestedKey(at, p), e, into, false);
     return preopen;
   };
 
@@ -99,7 +100,7 @@ export function buildGuestFs(options: FsOptions): GuestFs {
 
   for (const [name, entry] of Object.entries(options.policy?.preopens ?? {})) {
     if (isAbsoluteName(name)) {
-      if (mountTree(name, name, entry, table, true)) order.push({ abs: normalizeGuestPath(name) });
+      if (mountTree(name, name, entry, table, true)) order.push({ abs: absoluteName(name) });
     } else {
       const own = new MountTable();
       mountTree(name, '/', entry, own, true);
@@ -123,8 +124,9 @@ export function buildGuestFs(options: FsOptions): GuestFs {
   for (const [name, host] of hostPreopens) {
     const dir = typeof host === 'string' ? need('openHostDir', `preopen "${name}"`)(host, { readonly: false }) : host;
     if (isAbsoluteName(name)) {
-      table.mount(name, dir, { preopen: true });
-      order.push({ abs: normalizeGuestPath(name) });
+      const abs = absoluteName(name);
+      table.mount(abs, dir, { preopen: true });
+      order.push({ abs });
     } else {
       dir.pinned = true;
       order.push({ rel: [name, dir] });
@@ -135,12 +137,15 @@ export function buildGuestFs(options: FsOptions): GuestFs {
   return { preopens, table, others };
 }
 
-function isAbsoluteName(name: string): boolean {
-  return name.startsWith('/');
+/** An absolute preopen name in its one spelling (the policy's are already; an embedder's may not be). */
+function absoluteName(name: string): string {
+  const n = normalizeGuestPath(name);
+  if ('error' in n) throw new FsSetupError(`preopen "${name}": ${n.error}`);
+  return n.path;
 }
 
-function joinGuest(base: string, parts: string[]): string {
-  return `${base.replace(/\/+$/, '')}/${parts.join('/')}`;
+function isAbsoluteName(name: string): boolean {
+  return name.startsWith('/');
 }
 
 /**
