@@ -13,9 +13,9 @@ export function checkWords(raw: readonly string[]): void {
   const end = raw.indexOf('--');
   const words = end < 0 ? raw : raw.slice(0, end);
   const first = words[0];
-  let command: Chosen['command'] = 'compose';
-  if (first !== undefined && (COMMANDS as readonly string[]).includes(first)) command = first as Chosen['command'];
-  else if (first !== undefined && !first.startsWith('-') && looksLikeCommand(first)) {
+  // yargs takes flags before the command too (`--debug run app.wasm`).
+  const command: Chosen['command'] = (words.find((w) => (COMMANDS as readonly string[]).includes(w)) as Chosen['command'] | undefined) ?? 'compose';
+  if (command === 'compose' && first !== undefined && !first.startsWith('-') && looksLikeCommand(first)) {
     const near = nearest(first, COMMANDS);
     if (near) throw new CliError(`unknown command ${first} (did you mean ${near}?)`);
   }
