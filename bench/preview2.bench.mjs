@@ -7,11 +7,16 @@
 // runs the component three times on fresh instances: N calls to warm the JIT (untimed),
 // then 1 call and N calls, timing only `run` (transpile and instantiation excluded);
 // per call = (t(N) - t(1)) / (N - 1), so per-run setup cancels out. Median of 3
-// children per side.
+// children per side. Each call is also measured under node:wasi running the core module
+// itself (no adapter), the yardstick the issue sets (goal: <= 2x node:wasi, <= 0.3x the
+// shim), and one more row times instantiate + run of a hello component (x200 in one
+// process, module compiled once) against node:wasi's instantiate + _start of the core
+// module (goal <= 1.5x).
 //   ours: runComponent's pieces, files on a confined host preopen (runtime-dir),
 //         stdout through a sink that writeSync()s every write to fd 1.
 //   peer: jco-transpile (instantiation: 'sync', js bindings, no rewrite) with
 //         WASIShim({ sandbox: { preopens, env, args } }) from preview2-shim.
+//   wasi: node:wasi on the core module, the same files as a preopen at /.
 // Needs `npm run build` (imports dist/). Standalone: `node bench/preview2.bench.mjs`;
 // through the harness: `node bench/run.mjs preview2`.
 import { spawn } from 'node:child_process';
@@ -42,6 +47,12 @@ async function buildGuest(dir) {
   const component = await jco.componentNew(core, [['wasi_snapshot_preview1', adapter]]);
   const file = join(dir, 'p2-bench.component.wasm');
   writeFileSync(file, component);
+  writeFileSync(join(dir, 'p2-bench.core.wasm'), core);
+  const hmod = wabt.parseWat('hello.wat', readFileSync(join(root, 'tests', 'components', 'wat', 'hello.wat'), 'utf8'));
+  const hcore = new Uint8Array(hmod.toBinary({}).buffer);
+  hmod.destroy();
+  writeFileSync(join(dir, 'hello.core.wasm'), hcore);
+  writeFileSync(join(dir, 'hello.component.wasm'), await jco.componentNew(hcore, [['wasi_snapshot_preview1', adapter]]));
   return file;
 }
 
@@ -79,6 +90,7 @@ export async function run(report) {
     for (const { op, n, name } of OPS) {
       const ours = await perCall('ours', op, n, work);
       const peer = await perCall('shim', op, n, work);
+      const wasi = await perCall('wasi', op, n, work);
       report({
         name,
         ours,
@@ -88,7 +100,18 @@ export async function run(report) {
         note: op === 'write' ? `${(peer / ours).toFixed(1)}x faster; our sink writeSync()s each write to fd 1 (/dev/null), as the shim does`
           : `${(peer / ours).toFixed(1)}x faster; host temp dir on both sides`,
       });
+      report({ name: '  same', ours, peer: wasi, unit: 'µs/call', peerName: 'node:wasi (the core module, no adapter)' });
     }
+    const inst = await child('ours', 'instantiate', 200, work);
+    const instWasi = await child('wasi', 'instantiate', 200, work);
+    report({
+      name: 'instantiate + run of hello (x200, per run)',
+      ours: inst,
+      peer: instWasi,
+      unit: 'µs/run',
+      peerName: 'node:wasi: instantiate + _start of the core module',
+      note: 'module compiled (and transpiled) once on both sides; one child each',
+    });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -147,10 +170,67 @@ async function runShim(bytes, op, n, work) {
   return performance.now() - t;
 }
 
+let wasiModule;
+function runWasi(core, op, n, work) {
+  process.removeAllListeners('warning');
+  wasiModule ??= new WebAssembly.Module(core);
+  return import('node:wasi').then(({ WASI }) => {
+    const wasi = new WASI({ version: 'preview1', args: ['p2-bench', op, String(n)], preopens: { '/': join(work, 'root') } });
+    const instance = new WebAssembly.Instance(wasiModule, wasi.getImportObject());
+    const t = performance.now();
+    const code = wasi.start(instance);
+    const ms = performance.now() - t;
+    if (code !== 0) throw new Error(`guest exited ${code}`);
+    return ms;
+  });
+}
+
+/** Microseconds per instantiate + run of the hello guest, `n` times in this process. */
+async function instantiateMain(side, n, work) {
+  const sink = { write() {}, flush() {} };
+  let one;
+  if (side === 'ours') {
+    const dist = pathToFileURL(join(root, 'dist') + '/').href;
+    const { Kernel } = await import(new URL('adapter/kernel/index.js', dist).href);
+    const { instantiateComponent, runToCompletion } = await import(new URL('adapter/preview2/instantiate.js', dist).href);
+    const bytes = new Uint8Array(readFileSync(join(work, 'hello.component.wasm')));
+    one = async () => {
+      const host = new Kernel({ policy: {}, stdout: sink });
+      const { exports } = await instantiateComponent(bytes, host);
+      runToCompletion(exports);
+      host.dispose();
+    };
+  } else {
+    process.removeAllListeners('warning');
+    const { WASI } = await import('node:wasi');
+    const module = new WebAssembly.Module(readFileSync(join(work, 'hello.core.wasm')));
+    one = async () => {
+      const wasi = new WASI({ version: 'preview1' });
+      wasi.start(new WebAssembly.Instance(module, wasi.getImportObject()));
+    };
+  }
+  for (let i = 0; i < 20; i++) await one(); // transpile (cached on disk) and JIT warm-up
+  const rounds = [];
+  for (let r = 0; r < 5; r++) {
+    const t = performance.now();
+    for (let i = 0; i < n; i++) await one();
+    rounds.push(((performance.now() - t) / n) * 1000);
+  }
+  rounds.sort((a, b) => a - b);
+  return rounds[2];
+}
+
 async function childMain([side, op, n, work]) {
+  if (op === 'instantiate') {
+    writeSync(3, JSON.stringify({ perCall: await instantiateMain(side, Number(n), work) }));
+    return;
+  }
   const bytes = new Uint8Array(readFileSync(join(work, 'p2-bench.component.wasm')));
   const N = Number(n);
-  const once = side === 'ours' ? (k) => runOurs(bytes, op, k, work) : (k) => runShim(bytes, op, k, work);
+  const core = side === 'wasi' ? readFileSync(join(work, 'p2-bench.core.wasm')) : undefined;
+  const once = side === 'ours' ? (k) => runOurs(bytes, op, k, work)
+    : side === 'wasi' ? (k) => runWasi(core, op, k, work)
+      : (k) => runShim(bytes, op, k, work);
   await once(N);
   const one = await once(1);
   const many = await once(N);
@@ -162,8 +242,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     await childMain(process.argv.slice(3));
   } else {
     await run((row) => {
-      const ratio = row.peer / row.ours;
-      console.log(`${row.name}: ours ${row.ours.toFixed(2)} ${row.unit}, ${row.peerName} ${row.peer.toFixed(2)} ${row.unit} (${ratio.toFixed(1)}x)`);
+      const ratio = row.ours / row.peer;
+      console.log(`${row.name}: ours ${row.ours.toFixed(2)} ${row.unit}, ${row.peerName} ${row.peer.toFixed(2)} ${row.unit} (ours/peer ${ratio.toFixed(2)})`);
     });
   }
 }

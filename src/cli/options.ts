@@ -25,6 +25,7 @@ const STDIO = 'Standard streams (MODE: allow | ignore | deny):';
 const ENV = 'Environment:';
 const FILES = 'Files:';
 const OTHER = 'Other:';
+const LIMITS = 'Limits:';
 
 /** The policy flags every command takes; `run` (and inspect/policy) add wasmtime's spellings. */
 function policyOptions(y: Argv, mode: CommandMode | 'any'): Argv {
@@ -56,6 +57,12 @@ function policyOptions(y: Argv, mode: CommandMode | 'any'): Argv {
     .option('deterministic', { type: 'string', group: OTHER, describe: '--deterministic[=SEED]: virtual clocks (start 2000-01-01T00:00:00Z, +1 ms per reading, sleeps return at once) and random seeded with SEED (default 0). An explicit --allow-clocks=false / --allow-random=false still denies' })
     .option('cwd', { type: 'string', group: OTHER, describe: '--cwd DIR: the guest\'s initial working directory' })
     .option('config', { type: 'string', group: OTHER, describe: '--config FILE: a policy file (.toml or .json, see docs/policy.md); flags override it' })
+    .option('max-open-files', { type: 'string', group: LIMITS, describe: '--max-open-files N: files the guest may hold open, stdio and preopens included (default 1024); past it opens fail with EMFILE' })
+    .option('max-stdout-bytes', { type: 'string', group: LIMITS, describe: '--max-stdout-bytes SIZE: bytes the guest may write to stdout (e.g. 10M); past it writes fail with EDQUOT' })
+    .option('max-stderr-bytes', { type: 'string', group: LIMITS, describe: '--max-stderr-bytes SIZE: the same for stderr' })
+    .option('max-write-bytes', { type: 'string', group: LIMITS, describe: '--max-write-bytes SIZE: bytes the guest may write into host files (preopens), all together' })
+    .option('max-memory', { type: 'string', group: LIMITS, describe: '--max-memory SIZE: largest linear memory (e.g. 256M); the guest traps past it' })
+    .option('timeout', { type: 'string', group: LIMITS, describe: '--timeout TIME: stop the guest after TIME (ms, or e.g. 5s); it runs in a worker thread, trap exit 134' })
     .option('debug', { type: 'boolean', group: OTHER, describe: 'Trace every WASI call to stderr, and print the stack of an internal error' })
     .option('wasi-version', { type: 'string', group: OTHER, describe: '--wasi-version VER: accepted so WASI-Virt command lines work, and ignored (every WASI 0.2.x import is served)' });
 }
@@ -87,7 +94,7 @@ const FOR = { type: 'string', choices: ['run', 'compose'], group: OTHER, describ
 
 export function buildCli(argv: string[], version: string, choose: (c: Chosen) => void): Argv {
   const width = Math.min(110, process.stdout.columns || 100);
-  return yargs(argv)
+  return skipHelpCache(yargs(argv))
     .scriptName('wasi-virt')
     .parserConfiguration({ 'populate--': true, 'boolean-negation': false, 'camel-case-expansion': false })
     .usage('Run or bundle a WebAssembly program that uses WASI under a virtualization policy.')
@@ -142,6 +149,24 @@ export function buildCli(argv: string[], version: string, choose: (c: Chosen) =>
     .fail((msg, err) => {
       throw err ?? new YargsUsageError(msg);
     });
+}
+
+/**
+ * yargs lays out the chosen command's whole help text (string-width and wrap-ansi over
+ * every flag's description: ~75 ms, a third of a `wasi-virt run`) right after the
+ * command's handler, and keeps it for a later `showHelp()` from that handler. Ours only
+ * record the choice and never show help, so the layout is skipped; `--help` and usage
+ * errors lay it out when they print. tests/cli/help-cache.test.ts fails if yargs stops
+ * having this hook.
+ */
+export function skipHelpCache(y: Argv): Argv {
+  const usage = (y as unknown as YargsInternals).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+  return y;
+}
+
+interface YargsInternals {
+  getInternalMethods?(): { getUsageInstance?(): { cacheHelpMessage?: () => void } | undefined };
 }
 
 /** A usage error yargs reported (unknown flag, missing positional, bad choice). */

@@ -91,7 +91,15 @@ export abstract class Handle {
   setTimes(_atim: TimeChange, _mtim: TimeChange): void { this.unsupported(); }
   sync(_dataOnly: boolean): void { /* nothing buffered by default */ }
   advise(_offset: bigint, _len: bigint, _advice: Advice): void { /* advice may be ignored */ }
-  setFlags(flags: Partial<HandleFlags>): void { Object.assign(this.flags, flags); }
+  // Field by field: Object.assign here was ~2 % of a host path_open + fd_close.
+  setFlags(flags: Partial<HandleFlags>): void {
+    const f = this.flags;
+    if (flags.append !== undefined) f.append = flags.append;
+    if (flags.nonblock !== undefined) f.nonblock = flags.nonblock;
+    if (flags.sync !== undefined) f.sync = flags.sync;
+    if (flags.dsync !== undefined) f.dsync = flags.dsync;
+    if (flags.rsync !== undefined) f.rsync = flags.rsync;
+  }
 
   /** Entries of a directory, without `.` and `..`, in a stable order. */
   readdir(): DirEntry[] { return this.unsupported('notdir'); }
@@ -157,6 +165,8 @@ export abstract class DirHandle extends Handle {
   openAt(_name: string, _req: OpenRequest): Handle { return this.unsupported('notsup'); }
   /** lstat of child `name`; `.` is the directory itself. */
   statAt(_name: string): Stat { return this.unsupported('notsup'); }
+  /** The inode of child `name`, not following a symlink there (readdir's d_ino; a backend may answer it cheaper than statAt). */
+  inoAt(name: string): bigint { return this.statAt(name).ino; }
   setTimesAt(_name: string, _atim: TimeChange, _mtim: TimeChange): void { this.refuseWrite(); }
   mkdirAt(_name: string): void { this.refuseWrite(); }
   rmdirAt(_name: string): void { this.refuseWrite(); }

@@ -4,14 +4,24 @@
  * their host path; the builder reads them into the final buffer later.
  */
 import { lstatSync, readlinkSync, realpathSync, type Stats } from 'node:fs';
+import { createRequire } from 'node:module';
 import { isAbsolute, join } from 'node:path';
-import fg from 'fast-glob';
+import type FastGlob from 'fast-glob';
 import type { VirtualizeOptions } from '../policy/types.js';
 import type { EncodeDir, EncodeFile, EncodeNode } from './snapshot-encode.js';
 import { SnapshotError } from './snapshot-format.js';
 import { describeType, hostError } from './snapshot-host-errors.js';
 import { linkTarget, type MountRoot } from './snapshot-links.js';
 import { checkUtf8Names } from './snapshot-names.js';
+
+// fast-glob (CommonJS, ~20 files with micromatch and picomatch) is required on the first
+// directory walk, not when this module loads: every `wasi-virt run` and every import of
+// the package root load it, and most never build a snapshot.
+let fg: typeof FastGlob | undefined;
+function fastGlob(): typeof FastGlob {
+  fg ??= createRequire(import.meta.url)('fast-glob') as typeof FastGlob;
+  return fg;
+}
 
 /**
  * Always left out (user `exclude` patterns add to these) unless `keep-vcs` is set:
@@ -66,7 +76,7 @@ export function explainExcludes(root: string, options: VirtualizeOptions): LeftO
   for (const rule of exclude) {
     let hits: string[];
     try {
-      hits = fg.sync(rule, { cwd: root, dot: true, onlyFiles: false, followSymbolicLinks: false, ignore: contents, caseSensitiveMatch: true });
+      hits = fastGlob().sync(rule, { cwd: root, dot: true, onlyFiles: false, followSymbolicLinks: false, ignore: contents, caseSensitiveMatch: true });
     } catch (e) {
       throw hostError('list', root, e);
     }
@@ -92,9 +102,9 @@ export function walkDirectory(root: string, options: VirtualizeOptions, outside:
     throw hostError('resolve', root, e);
   }
 
-  let entries: fg.Entry[];
+  let entries: FastGlob.Entry[];
   try {
-    entries = fg.sync(include, {
+    entries = fastGlob().sync(include, {
       cwd: root,
       dot: true,
       onlyFiles: false,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaptureSink } from '../../src/adapter/kernel/index.js';
 import { runComponent } from '../../src/adapter/preview2/instantiate.js';
-import { JCO_DEBUG_DEFINITION, rewriteGenerated } from '../../src/adapter/preview2/jco-rewrite.js';
+import { JCO_DEBUG_DEFINITION, PROMISING_CALL, rewriteGenerated } from '../../src/adapter/preview2/jco-rewrite.js';
 import { clearMemoryCache, ComponentLoadError, transpileComponent, transpileStats } from '../../src/adapter/preview2/transpile.js';
 import { watComponent } from './helpers.js';
 
@@ -118,6 +118,20 @@ describe('rewrites of the generated code', () => {
   it('keeps the async machinery for components that lower anything asynchronously', () => {
     const asyncish = raw.replace('isAsync: false,', 'isAsync: true,');
     expect(rewriteGenerated(asyncish).fastPath).toBe(false);
+  });
+
+  it('calls WebAssembly.promising through a helper that throws a ready-made error without JSPI', () => {
+    // The raw code calls it in a try block at every instantiation (and jco may change that).
+    expect(raw).toContain(`try {\n    realloc0Async = ${PROMISING_CALL}`);
+    const { js } = rewriteGenerated(raw);
+    expect(js.split(PROMISING_CALL)).toHaveLength(2); // the helper's own call, when JSPI exists
+    expect(js).toContain('realloc0Async = _wvPromising(');
+    const helper = js.slice(0, js.indexOf('\n', js.indexOf('const _wvPromising')));
+    // Without JSPI (Node 20) the helper throws; with it, it is the real function's result.
+    const promising = new Function('WebAssembly', `${helper}\nreturn _wvPromising;`);
+    expect(() => promising({})(() => 0)).toThrow(TypeError);
+    expect(promising({ promising: (f: () => number) => ['promised', f] })(Math.abs)).toEqual(['promised', Math.abs]);
+    expect(rewriteGenerated('export function instantiate() {}').js).toBe('export function instantiate() {}');
   });
 
   it('runs the rewritten module from the cache', () => {

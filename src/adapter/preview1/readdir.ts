@@ -32,7 +32,7 @@ function inoOf(dir: Handle, entry: DirEntry, index: number): bigint {
   if (index < 2) return dir.stat().ino;
   if (!(dir instanceof DirHandle)) return 0n;
   try {
-    return dir.statAt(entry.name).ino;
+    return dir.inoAt(entry.name);
   } catch (err) {
     if (err instanceof WasiError) return 0n; // gone since the listing was taken
     throw err;

@@ -73,9 +73,20 @@ export function createPreview2(host: Kernel, options: Preview2Options = {}): Imp
   const out: ImportObject = {};
   for (const [key, ns] of Object.entries(ifaces)) {
     out[key] = ns;
-    for (const v of WASI_VERSIONS) out[`${key}@${v}`] = ns;
+    for (const k of versionedKeys(key)) out[k] = ns;
   }
   return out;
+}
+
+/** `key@0.2.0` ... `key@0.2.12`, made once per key rather than at every instantiation. */
+const VERSIONED = new Map<string, readonly string[]>();
+function versionedKeys(key: string): readonly string[] {
+  let keys = VERSIONED.get(key);
+  if (!keys) {
+    keys = WASI_VERSIONS.map((v) => `${key}@${v}`);
+    VERSIONED.set(key, keys);
+  }
+  return keys;
 }
 
 export type { ImportObject, Namespace, Classes } from './context.js';

@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { rewriteGenerated } from './jco-rewrite.js';
 
 /** Bumped whenever the options or the rewrite (jco-rewrite.ts) change what a cache entry holds. */
-const FORMAT = 3;
+const FORMAT = 4;
 
 const TRANSPILE_OPTIONS = {
   name: 'component',
@@ -195,6 +195,7 @@ export function clearMemoryCache(): void {
 
 /** Bytes that are not a component (or not one jco can bind): one line, no stack. */
 export class ComponentLoadError extends Error {
+  readonly userFacing = true;
   override name = 'ComponentLoadError';
 }
 

@@ -7,6 +7,7 @@
  * identities around each use; it is racy against concurrent host-side changes (see
  * docs/confinement.md).
  */
+import type { ByteQuota } from '../quota.js';
 import fs from 'node:fs';
 import { fail, fromHostError, WasiError } from '../errors.js';
 
@@ -16,6 +17,8 @@ export interface HostContext {
   readonly confinement: Confinement;
   /** Every write path under this preopen is refused with `rofs`. */
   readonly readonly: boolean;
+  /** What writes into files under this preopen draw on (the policy's `limits.write-bytes`). */
+  readonly quota?: ByteQuota | undefined;
 }
 
 export const PROC_FD = '/proc/self/fd/';
@@ -83,5 +86,39 @@ export function closeQuietly(fd: number): void {
     fs.closeSync(fd);
   } catch {
     // Already gone; nothing more to release.
+  }
+}
+
+/** A host object's identity (the path fallback checks paths against it). */
+export interface Ident {
+  dev: bigint;
+  ino: bigint;
+}
+
+/** lstat that reports a missing entry as undefined and any other failure as a WasiError. */
+export function lstat(p: string, name: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(p, { throwIfNoEntry: false });
+  } catch (e) {
+    return hostFail(e, 'stat', name);
+  }
+}
+
+export function lstatBig(p: string, name: string): fs.BigIntStats | undefined {
+  try {
+    return fs.lstatSync(p, { bigint: true, throwIfNoEntry: false });
+  } catch (e) {
+    return hostFail(e, 'stat', name);
+  }
+}
+
+/** readlink, or undefined when it stopped being a symlink (the caller re-checks). */
+export function readlinkOrUndefined(p: string, name: string): string | undefined {
+  try {
+    return fs.readlinkSync(p);
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'EINVAL' || code === 'ENOENT') return undefined;
+    return hostFail(e, 'readlink', name);
   }
 }

@@ -14,7 +14,9 @@
  * identity; each use checks that the path still names this directory, and each open
  * checks the opened object against an lstat taken just before it. That narrows but does
  * not close the race with a concurrent host process swapping an ancestor (documented).
+ * The two are strategy objects (confiners.ts), chosen once per handle.
  */
+import type { ByteQuota } from '../quota.js';
 import fs from 'node:fs';
 import { compareNames } from '../../util/names.js';
 import { fail } from '../errors.js';
@@ -26,101 +28,65 @@ import { unwrapDir } from '../mount-table.js';
 import { checkReadOnlyOpen, refuseReadOnly, wantsWrite } from '../read-only.js';
 import { checkSymlinkTarget } from '../resolver.js';
 import {
-  checkName, closeQuietly, confinementHooks, detectConfinement, hostFail, O, OPEN_BASE, OPEN_DIR, PROC_FD, syncFd,
-  type HostContext,
+  checkName, closeQuietly, detectConfinement, hostFail, lstat, lstatBig, O, OPEN_BASE, OPEN_DIR, readlinkOrUndefined,
+  syncFd, type HostContext, type Ident,
 } from './confine.js';
+import { CONFINERS, type Confiner, type DirRef, type Opened } from './confiners.js';
 import { HostFile } from './host-file.js';
 import { direntType, toStat, typeOfMode } from './stat.js';
 import { applyTimes } from './times.js';
 
-interface Ident {
-  dev: bigint;
-  ino: bigint;
-}
+export class HostDir extends DirHandle implements DirRef {
+  /** How children are reached: through /proc/self/fd or by checked path (confiners.ts). */
+  private readonly confiner: Confiner;
 
-/** How often a walk retries when the entry changes between the failed open and the lstat. */
-const WALK_RETRIES = 3;
-
-/** lstat that reports a missing entry as undefined and any other failure as a WasiError. */
-function lstat(p: string, name: string): fs.Stats | undefined {
-  try {
-    return fs.lstatSync(p, { throwIfNoEntry: false });
-  } catch (e) {
-    return hostFail(e, 'stat', name);
-  }
-}
-
-function lstatBig(p: string, name: string): fs.BigIntStats | undefined {
-  try {
-    return fs.lstatSync(p, { bigint: true, throwIfNoEntry: false });
-  } catch (e) {
-    return hostFail(e, 'stat', name);
-  }
-}
-
-export class HostDir extends DirHandle {
   constructor(
-    private fd: number,
+    /** @internal read by the confiner; -1 once closed. */
+    public fd: number,
     readonly ctx: HostContext,
     /** Host path and identity: the path fallback only. */
-    private readonly path?: string,
-    private readonly ident?: Ident,
+    readonly path?: string,
+    readonly ident?: Ident,
   ) {
     super();
     this.readonly = ctx.readonly;
     this.readable = true;
+    this.confiner = CONFINERS[ctx.confinement];
   }
 
-  /** The fd, unless closed: a closed fd number may already name some other host file. */
-  private live(): number {
+  /** This handle for the confiner, unless closed: a closed fd number may already name some other host file. */
+  private live(): this {
     if (this.closed) fail('badf', 'directory is closed');
-    return this.fd;
+    return this;
   }
 
   /** The host path of child `name`, after checking that this handle may be used. */
   private at(name: string): string {
-    const fd = this.live();
-    if (this.ctx.confinement === 'proc') return PROC_FD + fd + '/' + name;
-    this.verify();
-    return this.path === '/' ? '/' + name : this.path + '/' + name;
+    return this.confiner.child(this.live(), name);
   }
 
-  /** Path fallback: the path must still name this very directory (returned for use). */
-  private verify(): string {
-    const now = lstatBig(this.path!, '.');
-    if (!now) fail('noent', 'directory was moved or removed');
-    if (now.dev !== this.ident!.dev || now.ino !== this.ident!.ino) {
-      fail('notcapable', 'directory was replaced since it was opened');
-    }
-    return this.path!;
-  }
-
-  private childPath(name: string): string | undefined {
-    if (this.ctx.confinement === 'proc') return undefined;
-    if (name === '.') return this.path;
-    return this.path === '/' ? '/' + name : this.path + '/' + name;
+  private child(opened: Opened): HostDir {
+    return new HostDir(opened.fd, this.ctx, opened.path, opened.ident);
   }
 
   // ---- handle operations on the directory itself ----
 
   override stat(): Stat {
     try {
-      return toStat(fs.fstatSync(this.live(), { bigint: true }));
+      return toStat(fs.fstatSync(this.live().fd, { bigint: true }));
     } catch (e) {
       return hostFail(e, 'stat', '.');
     }
   }
 
   override setTimes(atim: TimeChange, mtim: TimeChange): void {
-    const fd = this.live();
+    const fd = this.live().fd;
     if (this.readonly) refuseReadOnly();
     try {
       applyTimes({
         current: () => fs.fstatSync(fd, { bigint: true }),
         viaNode: (a, m) => fs.futimesSync(fd, a, m),
-        touch: () => this.ctx.confinement === 'proc'
-          ? { path: '/proc/self/fd/0', stdin: fd, noDereference: false }
-          : { path: this.verify(), noDereference: true },
+        touch: () => this.confiner.touch(this),
       }, atim, mtim);
     } catch (e) {
       hostFail(e, 'set times', '.');
@@ -128,7 +94,7 @@ export class HostDir extends DirHandle {
   }
 
   override sync(dataOnly: boolean): void {
-    const fd = this.live();
+    const fd = this.live().fd;
     try { syncFd(fd, dataOnly); } catch (e) { hostFail(e, 'sync', '.'); }
   }
 
@@ -138,10 +104,9 @@ export class HostDir extends DirHandle {
    * ABI needs it: preview1's d_ino does, preview2's directory-entry does not).
    */
   override readdir(): DirEntry[] {
-    const fd = this.live();
     let dirents: fs.Dirent[];
     try {
-      dirents = fs.readdirSync(this.ctx.confinement === 'proc' ? PROC_FD + fd : this.verify(), { withFileTypes: true });
+      dirents = fs.readdirSync(this.confiner.self(this.live()), { withFileTypes: true });
     } catch (e) {
       return hostFail(e, 'readdir', '.');
     }
@@ -158,77 +123,8 @@ export class HostDir extends DirHandle {
   walk(name: string): Walk {
     checkName(name);
     if (name === '.') return { dir: this.reopen() };
-    return this.ctx.confinement === 'proc' ? this.walkProc(name) : this.walkPath(name);
-  }
-
-  private walkProc(name: string): Walk {
-    const p = this.at(name);
-    for (let attempt = 1; ; attempt++) {
-      confinementHooks.beforeOpen?.(name, 'proc');
-      try {
-        return { dir: new HostDir(fs.openSync(p, OPEN_DIR), this.ctx) };
-      } catch (e) {
-        const code = (e as { code?: unknown }).code;
-        if (code !== 'ELOOP' && code !== 'ENOTDIR') return hostFail(e, 'open directory', name);
-        // A symlink (for the resolver to follow) or not a directory at all.
-        const st = lstat(p, name);
-        if (!st) fail('noent', `no such file or directory "${name}"`);
-        if (st.isSymbolicLink()) {
-          const target = this.readlinkOrUndefined(p, name);
-          if (target !== undefined) return { symlink: target };
-        } else if (!st.isDirectory()) {
-          fail('notdir', `"${name}" is not a directory`);
-        }
-        // It changed between the open and the lstat: look again.
-        if (attempt >= WALK_RETRIES) return hostFail(e, 'open directory', name);
-      }
-    }
-  }
-
-  private walkPath(name: string): Walk {
-    for (let attempt = 1; ; attempt++) {
-      const p = this.at(name);
-      const st = lstatBig(p, name);
-      if (!st) fail('noent', `no such file or directory "${name}"`);
-      if (st.isSymbolicLink()) {
-        const target = this.readlinkOrUndefined(p, name);
-        if (target !== undefined) return { symlink: target };
-        if (attempt >= WALK_RETRIES) fail('noent', `"${name}" keeps changing`);
-        continue;
-      }
-      if (!st.isDirectory()) fail('notdir', `"${name}" is not a directory`);
-      confinementHooks.beforeOpen?.(name, 'path');
-      let fd: number;
-      try {
-        fd = fs.openSync(p, OPEN_DIR);
-      } catch (e) {
-        const code = (e as { code?: unknown }).code;
-        if ((code === 'ELOOP' || code === 'ENOTDIR') && attempt < WALK_RETRIES) continue;
-        return hostFail(e, 'open directory', name);
-      }
-      const ident = this.confirm(fd, st, name);
-      return { dir: new HostDir(fd, this.ctx, p, ident) };
-    }
-  }
-
-  /**
-   * Path fallback, after an open: the fd must be the object lstat saw (or, for a fresh
-   * create, the object now at the path), and this directory must still be where its
-   * path says. Closes the fd and fails otherwise.
-   */
-  private confirm(fd: number, before: fs.BigIntStats | undefined, name: string): Ident {
-    try {
-      const got = fs.fstatSync(fd, { bigint: true });
-      const ref = before ?? fs.lstatSync(this.childPath(name)!, { bigint: true, throwIfNoEntry: false });
-      if (!ref || ref.dev !== got.dev || ref.ino !== got.ino) {
-        fail('notcapable', `"${name}" changed while it was being opened`);
-      }
-      this.verify();
-      return { dev: got.dev, ino: got.ino };
-    } catch (e) {
-      closeQuietly(fd);
-      return hostFail(e, 'open', name);
-    }
+    const step = this.confiner.walk(this.live(), name);
+    return 'symlink' in step ? step : { dir: this.child(step) };
   }
 
   leafLink(name: string): string | undefined {
@@ -236,18 +132,7 @@ export class HostDir extends DirHandle {
     if (name === '.') return undefined;
     const p = this.at(name);
     const st = lstat(p, name);
-    return st?.isSymbolicLink() ? this.readlinkOrUndefined(p, name) : undefined;
-  }
-
-  /** readlink, or undefined when it stopped being a symlink (the caller re-checks). */
-  private readlinkOrUndefined(p: string, name: string): string | undefined {
-    try {
-      return fs.readlinkSync(p);
-    } catch (e) {
-      const code = (e as { code?: unknown }).code;
-      if (code === 'EINVAL' || code === 'ENOENT') return undefined;
-      return hostFail(e, 'readlink', name);
-    }
+    return st?.isSymbolicLink() ? readlinkOrUndefined(p, name) : undefined;
   }
 
   // ---- leaf operations ----
@@ -278,16 +163,8 @@ export class HostDir extends DirHandle {
     if (req.exclusive) flags |= O.O_EXCL;
     if (req.truncate) flags |= O.O_TRUNC;
     if (req.directory) flags |= O.O_DIRECTORY;
-    const p = this.at(name);
-    const before = this.ctx.confinement === 'path' ? lstatBig(p, name) : undefined;
-    confinementHooks.beforeOpen?.(name, this.ctx.confinement);
-    let fd: number;
-    try {
-      fd = fs.openSync(p, flags, 0o666);
-    } catch (e) {
-      return hostFail(e, 'open', name);
-    }
-    const ident = this.ctx.confinement === 'path' ? this.confirm(fd, before, name) : undefined;
+    const opened = this.confiner.open(this.live(), name, flags);
+    const fd = opened.fd;
     // O_DIRECTORY proves a directory and an open for writing proves the opposite (the
     // kernel refuses to open a directory for writing), so only a read-only open needs fstat.
     let type: ReturnType<typeof typeOfMode> | undefined;
@@ -300,14 +177,14 @@ export class HostDir extends DirHandle {
         return hostFail(e, 'open', name);
       }
     }
-    if (type === 'directory') return new HostDir(fd, this.ctx, this.childPath(name), ident);
+    if (type === 'directory') return this.child(opened);
     return new HostFile(fd, this.ctx, {
       readable: !write || !!req.read,
       writable: write,
       append: !!req.append,
       type,
-      path: this.childPath(name),
-      ident,
+      path: opened.path,
+      ident: opened.ident,
       name,
     });
   }
@@ -321,6 +198,20 @@ export class HostDir extends DirHandle {
     const st = lstatBig(this.at(name), name);
     if (!st) fail('noent', `no such file or directory "${name}"`);
     return toStat(st);
+  }
+
+  /**
+   * One lstat per listed entry for preview1's d_ino: a plain-number lstat (no BigIntStats,
+   * no Stat object) when the inode fits in 2^53, which on Linux file systems is always
+   * but for a few 64-bit-inode ones; else the exact bigint one.
+   */
+  override inoAt(name: string): bigint {
+    checkName(name);
+    if (name === '.') return this.stat().ino;
+    const p = this.at(name);
+    const st = lstat(p, name);
+    if (!st) fail('noent', `no such file or directory "${name}"`);
+    return Number.isSafeInteger(st.ino) ? BigInt(st.ino) : lstatBig(p, name)?.ino ?? fail('noent', `no such file or directory "${name}"`);
   }
 
   override readlinkAt(name: string): string {
@@ -349,9 +240,7 @@ export class HostDir extends DirHandle {
           return st;
         },
         viaNode: (a, m) => fs.lutimesSync(p, a, m),
-        touch: () => this.ctx.confinement === 'proc'
-          ? { path: `/proc/self/fd/0/${name}`, stdin: this.live(), noDereference: true }
-          : { path: this.at(name), noDereference: true },
+        touch: () => this.confiner.touch(this.live(), name),
       }, atim, mtim);
     } catch (e) {
       hostFail(e, 'set times', name);
@@ -448,13 +337,15 @@ export class HostDir extends DirHandle {
 }
 
 /** An error opening a host path given by the embedder or the policy (not by the guest). */
-export class HostPathError extends Error {}
+export class HostPathError extends Error {
+  readonly userFacing = true;
+}
 
 /**
  * A confined handle on host directory `path`. The path itself is the embedder's choice
  * and is resolved once, here; from then on the guest reaches only what is below it.
  */
-export function openHostDir(path: string, options: { readonly: boolean; confinement?: 'proc' | 'path' }): HostDir {
+export function openHostDir(path: string, options: { readonly: boolean; confinement?: 'proc' | 'path'; quota?: ByteQuota | undefined }): HostDir {
   const confinement = options.confinement ?? detectConfinement();
   let real: string;
   let fd: number;
@@ -467,5 +358,5 @@ export function openHostDir(path: string, options: { readonly: boolean; confinem
     throw new HostPathError(`host directory "${path}" ${why}`);
   }
   const st = fs.fstatSync(fd, { bigint: true });
-  return new HostDir(fd, { confinement, readonly: options.readonly }, real, { dev: st.dev, ino: st.ino });
+  return new HostDir(fd, { confinement, readonly: options.readonly, quota: options.quota }, real, { dev: st.dev, ino: st.ino });
 }

@@ -13,19 +13,22 @@ import { fail } from '../errors.js';
 import { Handle, type FileType, type Stat, type TimeChange, type Whence } from '../handle.js';
 import { refuseReadOnly } from '../read-only.js';
 import { hostFail, syncFd, type HostContext } from './confine.js';
+import { CONFINERS } from './confiners.js';
 import { toStat, typeOfMode } from './stat.js';
 import { applyTimes, type TimesTarget } from './times.js';
 
 /** Largest offset a 64-bit off_t holds. */
 const MAX_OFFSET = (1n << 63n) - 1n;
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** readSync takes a bigint position past 2^53; writeSync silently treats one as "no position". */
 function position(at: bigint): number | bigint {
-  return at <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(at) : at;
+  return at <= MAX_SAFE ? Number(at) : at;
 }
 
 function writePosition(at: bigint): number {
-  if (at > BigInt(Number.MAX_SAFE_INTEGER)) fail('fbig', 'write offset past 2^53');
+  if (at > MAX_SAFE) fail('fbig', 'write offset past 2^53');
   return Number(at);
 }
 
@@ -118,6 +121,20 @@ export class HostFile extends Handle {
       if (!this.positional) fail('spipe', 'not seekable');
       if (offset < 0n || offset > MAX_OFFSET) fail('inval', 'offset out of range');
     }
+    const quota = this.ctx.quota;
+    if (quota) {
+      const granted = quota.take(src.byteLength);
+      let n = 0;
+      try {
+        return (n = this.writeHost(fd, granted < src.byteLength ? src.subarray(0, granted) : src, offset));
+      } finally {
+        quota.refund(granted - n);
+      }
+    }
+    return this.writeHost(fd, src, offset);
+  }
+
+  private writeHost(fd: number, src: Uint8Array, offset: bigint | undefined): number {
     try {
       if (!this.positional) return fs.writeSync(fd, src, 0, src.byteLength, null);
       if (offset !== undefined) return fs.writeSync(fd, src, 0, src.byteLength, writePosition(offset));
@@ -127,7 +144,7 @@ export class HostFile extends Handle {
       return n;
     } catch (e) {
       if (!this.nowUnpositioned(e) || offset !== undefined) return this.failHost(e, 'write');
-      return this.write(src);
+      return this.writeHost(fd, src, undefined);
     }
   }
 
@@ -205,15 +222,7 @@ export class HostFile extends Handle {
     return {
       current: () => fs.fstatSync(fd, { bigint: true }),
       viaNode: (a, m) => fs.futimesSync(fd, a, m),
-      touch: () => {
-        if (this.ctx.confinement === 'proc') return { path: '/proc/self/fd/0', stdin: fd, noDereference: false };
-        // The fallback names the file by path: check it is still this file first (racy, documented).
-        const path = this.opts.path!;
-        const now = fs.lstatSync(path, { bigint: true, throwIfNoEntry: false });
-        const id = this.opts.ident!;
-        if (!now || now.dev !== id.dev || now.ino !== id.ino) fail('noent', 'file moved; cannot set exact times');
-        return { path, noDereference: true };
-      },
+      touch: () => CONFINERS[this.ctx.confinement].touchFile(fd, this.opts.path, this.opts.ident),
     };
   }
 

@@ -14,11 +14,16 @@ const [wasmPath, configJson] = process.argv.slice(2);
 const config = JSON.parse(configJson);
 const core = readFileSync(wasmPath);
 
-const jco = await import('@bytecodealliance/jco');
-const adapter = readFileSync(fileURLToPath(jco.preview1AdapterCommandPath()));
+// jco itself (~1 s to load here) is imported only on a cache miss: its adapter sits at the
+// path its preview1AdapterCommandPath() computes from the package's main module.
+const adapterAt = new URL('../lib/wasi_snapshot_preview1.command.wasm', import.meta.resolve('@bytecodealliance/jco'));
+const loadJco = () => import('@bytecodealliance/jco');
+const adapterPath = existsSync(adapterAt) ? adapterAt : (await loadJco()).preview1AdapterCommandPath();
+const adapter = readFileSync(fileURLToPath(adapterPath));
 const key = createHash('sha256').update('p2shim1').update(core).update(adapter).digest('hex').slice(0, 24);
 const outDir = join(root, '.cache', 'conformance-p2', key);
 if (!existsSync(join(outDir, 'guest.js'))) {
+  const jco = await loadJco();
   const component = await jco.componentNew(core, [['wasi_snapshot_preview1', adapter]]);
   const { files } = await jco.transpile(component, { name: 'guest', noTypescript: true, quiet: true });
   // Build beside the final directory and rename, so a half-written transpile is never reused.

@@ -3,7 +3,10 @@
 // `--`. The CLI runs in this process (dist/cli/program.js `main`), so the guest's stdout and
 // exit code are this process's, exactly what a user of the command sees.
 // argv: <wasm path> <JSON {args, env, dirs: {guest: host}}>
-import { main } from '../../../dist/cli/program.js';
+import { withLazySegmenter } from '../../../dist/cli/lazy-segmenter.js';
+
+// As the bin (dist/cli/main.js) loads it: see src/cli/lazy-segmenter.ts.
+const { main } = await withLazySegmenter(() => import('../../../dist/cli/program.js'));
 
 const [wasmPath, configJson] = process.argv.slice(2);
 const config = JSON.parse(configJson);
