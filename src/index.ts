@@ -25,7 +25,7 @@ export {
   type KernelOptions, type LimitName, type InputSource, type OutputSink, type Platform,
 } from './adapter/kernel/index.js';
 export { runEnding, exitStatus, TRAP_EXIT, USAGE_EXIT, INTERNAL_EXIT, type RunEnding } from './adapter/kernel/ending.js';
-export { createPreview1, type Preview1, type Preview1Options } from './adapter/preview1/index.js';
+export { createPreview1, ModuleShapeError, type Preview1, type Preview1Options } from './adapter/preview1/index.js';
 export { PolicyBuilder, EnvBuilder, FsBuilder, StdioBuilder } from './policy/builder.js';
 export { validatePolicy } from './policy/validate.js';
 export { parsePolicyText, formatFromName, type PolicyFormat } from './policy/parse.js';

@@ -16,7 +16,7 @@ export async function runComponentCommand(req: RunRequest, bytes: Uint8Array): P
     const { code } = await runComponent(bytes, {
       policy: req.policy,
       args: [basename(req.file), ...req.guestArgs],
-      platform: nodePlatform(),
+      platform: nodePlatform({ orderHostWrites: false }),
       trace: debug,
     });
     return code;

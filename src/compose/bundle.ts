@@ -10,6 +10,7 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, 
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import type { Policy } from '../policy/types.js';
+import { validatePolicy } from '../policy/validate.js';
 import { networkNeeds } from '../adapter/preview2/component.js';
 import { BUNDLE_FORMAT, type BundleManifest, type ComponentApp, type CoreApp } from '../adapter/bundle/manifest.js';
 import { appBinary } from '../util/app.js';
@@ -110,7 +111,8 @@ export async function composeBundle(options: ComposeOptions): Promise<ComposeRes
   const root = options.distRoot ?? distRoot();
   const name = options.name ?? defaultName(options.app?.file);
   if (!/^[^/\\\0]+$/.test(name) || name === '.' || name === '..') throw new ComposeError(`bundle name "${name}" is not a file name`);
-  const policy: Policy = options.debug ? { ...options.policy, debug: true } : { ...options.policy };
+  const given = validatePolicy(options.policy);
+  const policy: Policy = options.debug ? { ...given, debug: true } : given;
   const pending: PendingFile[] = [];
   let app: CoreApp | ComponentApp | undefined;
   let report: InspectReport | undefined;

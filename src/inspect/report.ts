@@ -4,6 +4,7 @@
  * the caller supplies the binary, the policy and the summaries of the built snapshots.
  */
 import type { Policy } from '../policy/types.js';
+import { validatePolicy } from '../policy/validate.js';
 import { readComponent, splitVersion } from './component-binary.js';
 import { facetRule, REACH, type Effect, type Facet, type Rule } from './effects.js';
 import { limitLines, type LimitLine } from './limits.js';
@@ -43,6 +44,8 @@ export interface MountSummary {
   /** The snapshot's own size (what a bundle carries). */
   snapshotBytes: number;
   root: 'directory' | 'regular-file';
+  /** What the exclude patterns left out and by which pattern (when the build was asked to say). */
+  leftOut?: { path: string; rule: string }[];
 }
 
 /** Version of the report's JSON shape; bumped when a field changes meaning or goes away. */
@@ -79,7 +82,7 @@ export interface InspectInput {
 }
 
 export async function inspectApp(input: InspectInput): Promise<InspectReport> {
-  const { policy } = input;
+  const policy = validatePolicy(input.policy);
   const entries: ImportEntry[] = [];
   let exports: string[];
   let abi: InspectReport['abi'] = 'none';
@@ -192,6 +195,11 @@ export function formatReport(r: InspectReport): string {
       m.root === 'regular-file' ? `1 file, ${formatBytes(m.contentBytes)}` : `${countOf(m.files, 'file')}, ${countOf(m.dirs, 'dir')}${m.symlinks ? `, ${countOf(m.symlinks, 'symlink')}` : ''}, ${formatBytes(m.contentBytes)}`,
       `from ${m.source}`,
     ])));
+    for (const m of r.mounts) {
+      if (!m.leftOut?.length) continue;
+      lines.push('', `left out of ${m.guest}:`);
+      lines.push(...table(m.leftOut.map((l) => [`  ${l.path}`, `by ${l.rule}`])));
+    }
   }
   lines.push('', 'limits:');
   lines.push(...table(r.limits.map((l) => [l.limit, `${l.detail}${l.default && l.value !== undefined ? ' (default)' : ''}`])));

@@ -7,7 +7,7 @@
 import { fail } from '../../virtual-fs/errors.js';
 import type { Clocks } from '../kernel/clocks.js';
 import { CLOCKID } from './abi.js';
-import { syscall, type Imports, type Preview1Context } from './context.js';
+import { NotStartedError, syscall, type Imports, type Preview1Context } from './context.js';
 
 function read(clocks: Clocks, id: number): bigint {
   switch (id) {
@@ -31,6 +31,7 @@ export default function clocksImports(ctx: Preview1Context): Imports {
     // make (Go's scheduler, Rust's Instant), and a fixed-arity body is cheaper.
     clock_time_get: (id: number, _precision: bigint, resultPtr: number): number => {
       try {
+        if (!ctx.started) throw new NotStartedError();
         // setU64 checks the pointer; a reading has no side effects worth guarding first.
         mem.setU64(resultPtr, read(host.clocks, id));
         return 0;
