@@ -84,7 +84,7 @@ export function flagNames(command: Chosen['command']): string[] {
     },
   };
   policyOptions(collect as unknown as Argv, command === 'run' ? 'run' : command === 'compose' ? 'compose' : 'any');
-  if (command === 'compose') names.push('out');
+  if (command === 'compose') names.push('out', 'inline');
   if (command === 'inspect') names.push('json', 'for');
   if (command === 'policy') names.push('for');
   return names;
