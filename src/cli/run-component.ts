@@ -11,7 +11,9 @@ import { FsSetupError } from '../adapter/kernel/fs.js';
 import { ExitSignal, PolicyTrap, Kernel } from '../adapter/kernel/index.js';
 import { nodePlatform } from '../adapter/node/platform.js';
 import { instantiateComponent, NotACommandError, runToCompletion } from '../adapter/preview2/instantiate.js';
+import { instantiateComponent3, isPreview3Command, runToCompletion3 } from '../adapter/preview3/instantiate.js';
 import { USAGE_EXIT } from './errors.js';
+import { terminate } from './terminate.js';
 import { messageOf, reportTrap, say, type RunRequest } from './run.js';
 
 /** One line naming the trap, after everything the guest wrote; the exit status. */
@@ -21,6 +23,15 @@ function reportComponentTrap(host: Kernel, e: unknown, debug: boolean): number {
 }
 
 export async function runComponentCommand(req: RunRequest, bytes: Uint8Array): Promise<number> {
+  // A WASI 0.3 command runs its async `wasi:cli/run@0.3…` export, never the 0.2 stub.
+  if (!isPreview3Command(bytes)) return runOnce(req, bytes, false);
+  // jco's async runtime (it polls blocked stream reads with an interval) and
+  // preview3-shim's workers outlive the guest: once the guest's output is delivered
+  // (the kernel writes stdio synchronously), its exit status ends the process.
+  terminate(await runOnce(req, bytes, true));
+}
+
+async function runOnce(req: RunRequest, bytes: Uint8Array, p3: boolean): Promise<number> {
   const debug = req.debug || req.policy.debug === true;
   let host: Kernel;
   try {
@@ -39,7 +50,7 @@ export async function runComponentCommand(req: RunRequest, bytes: Uint8Array): P
   try {
     let exports;
     try {
-      ({ exports } = await instantiateComponent(bytes, host));
+      ({ exports } = p3 ? await instantiateComponent3(bytes, host) : await instantiateComponent(bytes, host));
     } catch (e) {
       // Guest code can run while instantiating (a start function): its traps and exits
       // are the guest's; anything else means the component cannot be linked here.
@@ -49,7 +60,7 @@ export async function runComponentCommand(req: RunRequest, bytes: Uint8Array): P
       return USAGE_EXIT;
     }
     try {
-      return runToCompletion(exports);
+      return p3 ? await runToCompletion3(exports) : runToCompletion(exports);
     } catch (e) {
       if (e instanceof NotACommandError) {
         say(`error: cannot run ${req.file}: ${e.message}`);
