@@ -10,7 +10,7 @@ import { basename } from 'node:path';
 import { FsSetupError } from '../adapter/kernel/fs.js';
 import { ExitSignal, PolicyTrap, Kernel } from '../adapter/kernel/index.js';
 import { nodePlatform } from '../adapter/node/platform.js';
-import { instantiateComponent, NotACommandError, runToCompletion } from '../adapter/preview2/instantiate.js';
+import { instantiateComponent, NotACommandError, runToCompletion, type ComponentExports } from '../adapter/preview2/instantiate.js';
 import { instantiateComponent3, isPreview3Command, runToCompletion3 } from '../adapter/preview3/instantiate.js';
 import { USAGE_EXIT } from './errors.js';
 import { terminate } from './terminate.js';
@@ -48,7 +48,7 @@ async function runOnce(req: RunRequest, bytes: Uint8Array, p3: boolean): Promise
     return USAGE_EXIT;
   }
   try {
-    let exports;
+    let exports: ComponentExports;
     try {
       ({ exports } = p3 ? await instantiateComponent3(bytes, host) : await instantiateComponent(bytes, host));
     } catch (e) {
