@@ -19,8 +19,9 @@ import { createFilesystem } from './filesystem.js';
 import { createRandom } from './random.js';
 import { createNetwork, type Network3 } from './network.js';
 
-/** The WASI 0.3 release candidate jco 1.35 and Rust's wasm32-wasip3 target use. */
-export const WASI_P3_VERSION = '0.3.0-rc-2026-03-15';
+import { WASI_P3_VERSION } from './version.js';
+
+export { WASI_P3_VERSION };
 
 export interface Preview3Options extends Preview2Options {
   /** wasi:sockets / wasi:http 0.3 (Node: preview3-shim's, see network-node.ts). */
