@@ -23,7 +23,7 @@ export function runExport(exports: ComponentExports): () => void {
 }
 
 /** `run` returned `err` (jco throws its own ComponentError, one class per generated module). */
-function isRunError(e: unknown): boolean {
+export function isRunError(e: unknown): boolean {
   return e instanceof Error && e.constructor.name === 'ComponentError' && Object.hasOwn(e, 'payload');
 }
 

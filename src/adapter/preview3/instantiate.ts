@@ -12,7 +12,7 @@ import { readComponent } from '../../inspect/component-binary.js';
 import { ExitSignal } from '../kernel/exit.js';
 import type { Kernel } from '../kernel/index.js';
 import type { ComponentExports } from '../preview2/run-exports.js';
-import { NotACommandError } from '../preview2/run-exports.js';
+import { isRunError, NotACommandError } from '../preview2/run-exports.js';
 import { ComponentLoadError, transpileComponent, type TranspiledComponent } from '../preview2/transpile.js';
 import { loadNetwork } from '../preview2/network-node.js';
 import { createPreview3, type Network3 } from './index.js';
@@ -117,11 +117,6 @@ export async function instantiateComponent3(
     throw new ComponentLoadError(`it imports ${missing.join(', ')}, which wasi-virt does not provide`);
   }
   return { exports: await l.instantiate(imports), imports };
-}
-
-/** `run` returned `err` (jco throws its own ComponentError, one class per generated module). */
-function isRunError(e: unknown): boolean {
-  return e instanceof Error && e.constructor.name === 'ComponentError' && Object.hasOwn(e, 'payload');
 }
 
 /** The async `run` of the component's `wasi:cli/run@0.3…` export. */
