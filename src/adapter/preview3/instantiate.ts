@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readComponent } from '../../inspect/component-binary.js';
 import { ExitSignal } from '../kernel/exit.js';
-import type { Kernel } from '../kernel/index.js';
+import { Kernel, type KernelOptions } from '../kernel/index.js';
 import type { ComponentExports } from '../preview2/run-exports.js';
 import { isRunError, NotACommandError } from '../preview2/run-exports.js';
 import { ComponentLoadError, transpileComponent, type TranspiledComponent } from '../preview2/transpile.js';
@@ -139,5 +139,21 @@ export async function runToCompletion3(exports: ComponentExports): Promise<numbe
     if (e instanceof ExitSignal) return e.code;
     if (isRunError(e)) return 1;
     throw e;
+  }
+}
+
+export interface RunComponent3Options extends KernelOptions, Instantiate3Options {}
+
+/**
+ * Run a WASI 0.3 command to completion: its exit code (0 when `run` returns ok, 1 when
+ * it returns err, the code of an exit call). A trap rejects after the kernel is torn down.
+ */
+export async function runComponent3(bytes: Uint8Array, options: RunComponent3Options): Promise<{ code: number }> {
+  const kernel = new Kernel(options);
+  try {
+    const { exports } = await instantiateComponent3(bytes, kernel, options);
+    return { code: await runToCompletion3(exports) };
+  } finally {
+    kernel.dispose();
   }
 }
