@@ -12,6 +12,7 @@ export interface Instant {
   nanoseconds: number;
 }
 
+const MAX_TIMER_MS = 2_147_483_647n;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function guard<T>(kernel: Kernel, f: () => T): T {
@@ -31,7 +32,9 @@ async function waitUntil(kernel: Kernel, deadline: bigint): Promise<void> {
   for (;;) {
     const left = deadline - guard(kernel, () => clocks.monotonic());
     if (left <= 0n) return;
-    await sleep(Number((left + 999_999n) / 1_000_000n));
+    const ms = (left + 999_999n) / 1_000_000n;
+    // Timers take at most 2^31 - 1 ms (longer ones fire at once): wait in slices.
+    await sleep(Number(ms > MAX_TIMER_MS ? MAX_TIMER_MS : ms));
   }
 }
 
