@@ -6,6 +6,7 @@
 import { closeSync, openSync, opendirSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FsEntry, Policy } from '../policy/types.js';
+import { hostReason } from '../util/host-error.js';
 import { CliError } from './errors.js';
 
 export interface CheckOptions {
@@ -78,7 +79,6 @@ function readable(path: string, dir: boolean, what: string): void {
       }
     } else closeSync(openSync(path, 'r'));
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`${what} cannot be read (${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code ?? (e as Error).message})`);
+    throw new CliError(`${what} cannot be read (${hostReason(e)})`);
   }
 }

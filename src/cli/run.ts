@@ -17,7 +17,7 @@ import { basename } from 'node:path';
 import { PolicyTrap } from '../adapter/kernel/index.js';
 import { FsSetupError } from '../adapter/kernel/fs.js';
 import { nodePlatform } from '../adapter/node/platform.js';
-import { messageOf, reportTrap, say, trapFunction, TRAP_EXIT } from '../adapter/node/report.js';
+import { messageOf, reportTrap, say, trapFunction } from '../adapter/node/report.js';
 import { writeAll } from '../adapter/node/stdio.js';
 import { UnresolvedImportError, runModule } from '../adapter/preview1/run.js';
 import type { Policy } from '../policy/types.js';
@@ -26,7 +26,7 @@ import { HostPathError } from '../virtual-fs/host/index.js';
 import { appBinary, type AppBinary } from '../util/app.js';
 import { USAGE_EXIT, isUserFacing } from './errors.js';
 
-export { messageOf, reportTrap, say, TRAP_EXIT };
+export { messageOf, reportTrap, say };
 
 export interface RunRequest {
   /** The .wasm file: a core module or a component. */

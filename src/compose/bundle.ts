@@ -10,6 +10,7 @@ import { closeSync, copyFileSync, mkdirSync, openSync, readdirSync, readFileSync
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import type { Policy } from '../policy/types.js';
+import { networkNeeds } from '../adapter/preview2/component.js';
 import { BUNDLE_FORMAT, type BundleManifest, type ComponentApp, type CoreApp } from '../adapter/bundle/manifest.js';
 import { appBinary } from '../util/app.js';
 import { readComponent } from '../inspect/component-binary.js';
@@ -232,15 +233,15 @@ export async function composeBundle(options: ComposeOptions): Promise<ComposeRes
 }
 
 /**
- * preview2-shim is needed at run time for allowed sockets (and for http, even denied, when
- * a component imports it: see needsNetwork). A core module never uses it; an adapter
- * carries it when its policy allows either, for loadNetwork.
+ * preview2-shim is needed at run time by a component that needs the network (networkNeeds).
+ * A core module never uses it; an adapter carries it when its policy allows either, for
+ * loadNetwork.
  */
 function needsShim(policy: Policy, app: CoreApp | ComponentApp | undefined): boolean {
   if (!app) return policy.sockets !== 'deny' || policy.http !== 'deny';
   if (app.kind === 'module') return false;
-  return (policy.sockets !== 'deny' && app.imports.some((i) => i.startsWith('wasi:sockets/')))
-    || app.imports.some((i) => i.startsWith('wasi:http/'));
+  const want = networkNeeds(app.imports, policy.sockets !== 'deny');
+  return want.sockets || want.http;
 }
 
 /** The shim's package.json and compiled JavaScript (no types, no sources), as out/node_modules/… */

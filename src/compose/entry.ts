@@ -52,7 +52,7 @@ export function entryTypes(manifest: BundleManifest): string {
   const runtime = `./${RUNTIME_DIR}/${RUNTIME_ENTRY}`;
   return [
     `// Types of ${manifest.name}.js (wasi-virt ${manifest.wasiVirt}).`,
-    `import type { Bundle, BundleOptions, RunOptions, Preview1ImportOptions, Preview1Binding, Preview2ImportOptions } from '${runtime}';`,
+    `import type { Bundle, BundleOptions, BundleRunOptions, Preview1ImportOptions, Preview1Binding, Preview2ImportOptions } from '${runtime}';`,
     `import type { Policy } from './${RUNTIME_DIR}/policy/types.js';`,
     `import type { Kernel } from './${RUNTIME_DIR}/adapter/kernel/index.js';`,
     `import type { ImportObject, NetworkProvider } from './${RUNTIME_DIR}/adapter/preview2/index.js';`,
@@ -65,7 +65,7 @@ export function entryTypes(manifest: BundleManifest): string {
       'export declare function preview2Imports(options?: Preview2ImportOptions): ImportObject;',
       'export declare function loadNetwork(want?: { sockets?: boolean; http?: boolean }): Promise<NetworkProvider>;',
     ] : []),
-    ...(manifest.app ? ['export declare function run(args?: string[], options?: RunOptions): Promise<{ code: number }>;'] : []),
+    ...(manifest.app ? ['export declare function run(args?: string[], options?: BundleRunOptions): Promise<{ code: number }>;'] : []),
     `export { ExitSignal, PolicyTrap, CaptureSink, BufferSource } from '${runtime}';`,
     'declare const bundle: Bundle;',
     'export default bundle;',

@@ -8,6 +8,7 @@
  */
 import { lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, statSync, unlinkSync, accessSync, constants } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { hostReason } from '../util/host-error.js';
 
 export const MARKER = 'package.json';
 
@@ -21,11 +22,6 @@ export interface BundleMarker {
   bundle: number;
   name: string;
   files: string[];
-}
-
-function errno(e: unknown): string {
-  const code = (e as { code?: string } | null)?.code;
-  return code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code ?? String((e as Error)?.message ?? e);
 }
 
 /** The marker of a previous bundle in `dir`, if its package.json is one. */
@@ -72,11 +68,11 @@ export function prepareOutDir(out: string): void {
   try {
     st = statSync(out);
   } catch (e) {
-    if ((e as { code?: string }).code !== 'ENOENT') throw new OutDirError(`cannot use output directory "${out}": ${errno(e)}`);
+    if ((e as { code?: string }).code !== 'ENOENT') throw new OutDirError(`cannot use output directory "${out}": ${hostReason(e)}`);
     try {
       mkdirSync(out, { recursive: true });
     } catch (e2) {
-      throw new OutDirError(`cannot create output directory "${out}": ${errno(e2)}`);
+      throw new OutDirError(`cannot create output directory "${out}": ${hostReason(e2)}`);
     }
     return;
   }
@@ -84,7 +80,7 @@ export function prepareOutDir(out: string): void {
   try {
     accessSync(out, constants.W_OK);
   } catch (e) {
-    throw new OutDirError(`cannot write to output directory "${out}": ${errno(e)}`);
+    throw new OutDirError(`cannot write to output directory "${out}": ${hostReason(e)}`);
   }
   const entries = readdirSync(out);
   if (entries.length === 0) return;
@@ -106,7 +102,7 @@ function removeBundle(out: string, marker: BundleMarker): void {
       unlinkSync(p);
     } catch (e) {
       if ((e as { code?: string }).code === 'ENOENT') continue;
-      throw new OutDirError(`cannot replace the bundle in "${out}": ${rel}: ${errno(e)}`);
+      throw new OutDirError(`cannot replace the bundle in "${out}": ${rel}: ${hostReason(e)}`);
     }
     for (let d = dirname(normalize(rel)); d !== '.' && d !== ''; d = dirname(d)) dirs.add(d);
   }

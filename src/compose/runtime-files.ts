@@ -73,9 +73,7 @@ function walk(root: string, entries: string[], ext: '.js' | '.d.ts', lazy: Set<s
         if (r.startsWith('..') || r.includes(`..${sep}`)) throw new Error(`${rel} imports ${spec}, outside the compiled wasi-virt`);
         if (!existsSync(target)) throw new Error(`${rel} imports ${spec}, which is not in ${root}`);
         queue.push(r.split(sep).join('/'));
-      } else if (spec.startsWith('node:')) {
-        continue;
-      } else {
+      } else if (!spec.startsWith('node:')) {
         const pkg = LAZY_PACKAGES.find((p) => spec === p || spec.startsWith(`${p}/`));
         if (!pkg) throw new Error(`the bundle runtime imports "${spec}" (in ${rel}); a bundle can only carry wasi-virt's own modules`);
         lazy.add(pkg);

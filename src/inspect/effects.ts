@@ -7,6 +7,8 @@
  * The rules mirror the kernel (src/adapter/kernel): an undefined subsystem is whatever the
  * embedder supplies, which for every runner we ship means the host's.
  */
+import { DEFAULT_START, DEFAULT_STEP_NS } from '../adapter/kernel/clocks.js';
+import { DEFAULT_SEED } from '../adapter/kernel/random.js';
 import type { FsEntry, Policy } from '../policy/types.js';
 
 export type Effect = 'passthrough' | 'virtualized' | 'ignored' | 'denied' | 'unprovided';
@@ -23,6 +25,15 @@ export interface Rule {
 /** How far an effect reaches, for combining facets: the import takes the strongest. */
 export const REACH: Record<Effect, number> = { unprovided: 4, passthrough: 3, virtualized: 2, ignored: 1, denied: 0 };
 
+/** Facets whose rule no policy changes. */
+const FIXED: Record<'signals' | 'sched' | 'terminal' | 'io' | 'p1-sockets', Rule> = {
+  signals: { effect: 'virtualized', detail: 'never signals the host: ignorable signals do nothing, fatal ones trap' },
+  sched: { effect: 'virtualized', detail: 'no other thread to yield to (delivers buffered output)' },
+  terminal: { effect: 'virtualized', detail: 'terminal resource types only (what a stream is attached to is in stdin/stdout/stderr)' },
+  io: { effect: 'virtualized', detail: "wasi-virt's own streams and pollables, carrying what the other imports allow" },
+  'p1-sockets': { effect: 'denied', detail: 'preview1 only acts on preopened sockets and wasi-virt hands out none (calls fail)' },
+};
+
 export function facetRule(policy: Policy, facet: Facet): Rule {
   switch (facet) {
     case 'args':
@@ -36,43 +47,37 @@ export function facetRule(policy: Policy, facet: Facet): Rule {
       if (c === 'deny') return { effect: 'denied', detail: 'clocks = deny: every clock reading fails' };
       if (c && typeof c === 'object') {
         const d = c.deterministic;
-        return { effect: 'virtualized', detail: `deterministic: starts ${d.start ?? '2000-01-01T00:00:00Z'}, +${d['step-ns'] ?? 1_000_000} ns per reading` };
+        return { effect: 'virtualized', detail: `deterministic: starts ${d.start ?? DEFAULT_START}, +${d['step-ns'] ?? DEFAULT_STEP_NS} ns per reading` };
       }
       return { effect: 'passthrough', detail: "the host's wall and monotonic clocks" };
     }
     case 'random': {
       const r = policy.random;
       if (r === 'deny') return { effect: 'denied', detail: 'random = deny: every request fails' };
-      if (r && typeof r === 'object') return { effect: 'virtualized', detail: `deterministic: seeded with ${r.deterministic.seed ?? 0}` };
+      if (r && typeof r === 'object') return { effect: 'virtualized', detail: `deterministic: seeded with ${r.deterministic.seed ?? DEFAULT_SEED}` };
       return { effect: 'passthrough', detail: "the host's secure random source" };
     }
     case 'exit':
-      return policy.exit === 'deny'
-        ? { effect: 'denied', detail: 'exit = deny: a non-zero exit traps (exit 0 ends the guest normally)' }
-        : { effect: 'virtualized', detail: 'the code is returned to the caller; the host process is never ended by the guest' };
-    case 'signals':
-      return { effect: 'virtualized', detail: 'never signals the host: ignorable signals do nothing, fatal ones trap' };
-    case 'sched':
-      return { effect: 'virtualized', detail: 'no other thread to yield to (delivers buffered output)' };
+      return unlessDenied(policy.exit === 'deny', 'exit = deny: a non-zero exit traps (exit 0 ends the guest normally)',
+        { effect: 'virtualized', detail: 'the code is returned to the caller; the host process is never ended by the guest' });
     case 'stdin': case 'stdout': case 'stderr':
       return streamRule(policy, facet);
-    case 'terminal':
-      return { effect: 'virtualized', detail: 'terminal resource types only (what a stream is attached to is in stdin/stdout/stderr)' };
-    case 'io':
-      return { effect: 'virtualized', detail: "wasi-virt's own streams and pollables, carrying what the other imports allow" };
     case 'fs':
       return fsRule(policy);
     case 'sockets':
-      return policy.sockets === 'deny'
-        ? { effect: 'denied', detail: 'sockets = deny: creating a socket or resolving a name fails' }
-        : { effect: 'passthrough', detail: "the host's network, through @bytecodealliance/preview2-shim" };
-    case 'p1-sockets':
-      return { effect: 'denied', detail: 'preview1 only acts on preopened sockets and wasi-virt hands out none (calls fail)' };
+      return unlessDenied(policy.sockets === 'deny', 'sockets = deny: creating a socket or resolving a name fails',
+        { effect: 'passthrough', detail: "the host's network, through @bytecodealliance/preview2-shim" });
     case 'http':
-      return policy.http === 'deny'
-        ? { effect: 'denied', detail: 'http = deny: every outgoing request fails with HTTP-request-denied' }
-        : { effect: 'passthrough', detail: "outgoing requests go to the host's network, through @bytecodealliance/preview2-shim" };
+      return unlessDenied(policy.http === 'deny', 'http = deny: every outgoing request fails with HTTP-request-denied',
+        { effect: 'passthrough', detail: "outgoing requests go to the host's network, through @bytecodealliance/preview2-shim" });
+    default:
+      return FIXED[facet];
   }
+}
+
+/** A facet the policy either denies (saying how) or leaves to `otherwise`. */
+function unlessDenied(denied: boolean, detail: string, otherwise: Rule): Rule {
+  return denied ? { effect: 'denied', detail } : otherwise;
 }
 
 function envRule(policy: Policy): Rule {
@@ -131,17 +136,19 @@ function fsRule(policy: Policy): Rule {
   const fs = policy.fs;
   if (!fs) return { effect: 'passthrough', detail: "the embedder's preopens (fs is not virtualized)" };
   const places = fsPlaces(policy);
-  const parts = places.map((p) => {
-    switch (p.what) {
-      case 'memory': return `${p.guest} in memory`;
-      case 'snapshot': return `${p.guest} snapshot of ${p.host}`;
-      case 'host-dir': return `${p.guest} host dir ${p.host}${p.readonly ? ' (read-only)' : ''}`;
-      case 'host-file': return `${p.guest} host file ${p.host}`;
-    }
-  });
+  const parts = places.map(placeText);
   if (fs['host-preopens']) parts.push("the embedder's preopens");
   const host = fs['host-preopens'] || places.some((p) => p.what === 'host-dir' || p.what === 'host-file');
   if (host) return { effect: 'passthrough', detail: parts.join('; ') };
   if (places.length > 0) return { effect: 'virtualized', detail: `read-only: ${parts.join('; ')}` };
   return { effect: 'denied', detail: 'no preopens: the guest sees no file system' };
+}
+
+function placeText(p: FsPlace): string {
+  switch (p.what) {
+    case 'memory': return `${p.guest} in memory`;
+    case 'snapshot': return `${p.guest} snapshot of ${p.host}`;
+    case 'host-dir': return `${p.guest} host dir ${p.host}${p.readonly ? ' (read-only)' : ''}`;
+    case 'host-file': return `${p.guest} host file ${p.host}`;
+  }
 }

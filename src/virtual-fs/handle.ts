@@ -7,6 +7,7 @@
  * what they support. A writable in-memory layer is one more pair of subclasses.
  */
 import { fail, type ErrorCode } from './errors.js';
+import { refuseReadOnly } from './read-only.js';
 
 export type FileType =
   | 'unknown' | 'block-device' | 'character-device' | 'directory' | 'fifo'
@@ -95,6 +96,14 @@ export abstract class Handle {
   /** Entries of a directory, without `.` and `..`, in a stable order. */
   readdir(): DirEntry[] { return this.unsupported('notdir'); }
 
+  /** The one readable / writable check, for every face and backend: badf when not opened so. */
+  requireReadable(what = 'file'): void {
+    if (!this.readable) fail('badf', `${what} is not open for reading`);
+  }
+  requireWritable(what = 'file'): void {
+    if (!this.writable) fail('badf', `${what} is not open for writing`);
+  }
+
   /** Readiness for poll: true when a read (write) would not block. */
   readReady(): boolean { return true; }
   writeReady(): boolean { return true; }
@@ -159,7 +168,7 @@ export abstract class DirHandle extends Handle {
 
   /** The same answer, from every backend, for a write where writing is not allowed. */
   protected refuseWrite(): never {
-    fail('rofs', 'read-only file system');
+    return refuseReadOnly();
   }
 
   /**

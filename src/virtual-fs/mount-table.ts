@@ -11,6 +11,7 @@
  */
 import { compareNames } from '../util/names.js';
 import { fail, WasiError } from './errors.js';
+import { checkReadOnlyOpen } from './read-only.js';
 import {
   DirHandle, Handle,
   type DirEntry, type OpenRequest, type Stat, type TimeChange, type Walk,
@@ -120,8 +121,7 @@ export class EmptyDir extends DirHandle {
   walk(name: string): Walk { return fail('noent', `no "${name}" here`); }
   leafLink(): undefined { return undefined; }
   override openAt(name: string, req: OpenRequest): Handle {
-    if (name !== '.') fail(req.create ? 'rofs' : 'noent', `no "${name}" here`);
-    if (req.write || req.truncate) fail('isdir');
+    checkReadOnlyOpen(name, name === '.' ? 'directory' : undefined, req);
     return new EmptyDir(this.ino);
   }
   override statAt(name: string): Stat {
@@ -239,20 +239,15 @@ class OverlayDir extends DirHandle {
   }
   override renameAt(name: string, dst: DirHandle, dstName: string): void {
     this.busy(name);
-    const target = unwrapFor(dst, dstName);
-    this.inner.renameAt(name, target, dstName);
+    this.inner.renameAt(name, unwrapDir(dst, dstName), dstName);
   }
   override linkAt(name: string, dst: DirHandle, dstName: string): void {
     this.busy(name);
-    this.inner.linkAt(name, unwrapFor(dst, dstName), dstName);
+    this.inner.linkAt(name, unwrapDir(dst, dstName), dstName);
   }
   override sameDevice(other: DirHandle): boolean {
     return this.inner.sameDevice(other instanceof OverlayDir ? other.inner : other);
   }
-}
-
-function unwrapFor(dst: DirHandle, dstName: string): DirHandle {
-  return unwrapDir(dst, dstName);
 }
 
 function wrapHandle(h: Handle, node: TrieNode): Handle {

@@ -9,7 +9,7 @@
  */
 import { fail, WasiError } from './errors.js';
 import type { DirHandle, Handle, OpenRequest, Stat, TimeChange } from './handle.js';
-import { resolve, type LeafInfo } from './resolver.js';
+import { checkSymlinkTarget, resolve, type LeafInfo } from './resolver.js';
 
 /** `name/` must be a directory: anything else is notdir (a missing one stays noent). */
 function requireDirForSlash(dir: DirHandle, name: string, leaf: LeafInfo): void {
@@ -124,12 +124,8 @@ export function readlinkPath(base: DirHandle, path: string): string {
 }
 
 export function symlinkPath(target: string, base: DirHandle, path: string): void {
-  // The target is stored as given, but one the resolver would refuse to follow is refused
-  // now: an absolute target would name a host path, a NUL cannot be stored, an empty
-  // target names nothing.
-  if (target.length === 0) fail('noent', 'empty symlink target');
-  if (target.includes('\0')) fail('inval', 'symlink target contains a NUL byte');
-  if (target.charCodeAt(0) === 47) fail('notcapable', `absolute symlink target "${target}" is outside the preopen`);
+  // The target is stored as given, but one the resolver would refuse to follow is refused now.
+  checkSymlinkTarget(target);
   resolve(base, path, { follow: false }, (dir, name, leaf) => {
     newLeaf(dir, name, leaf);
     dir.symlinkAt(target, name);

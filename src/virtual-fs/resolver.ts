@@ -7,7 +7,7 @@
  * absolute symlink targets are refused, as are NUL bytes. Backends only ever see one
  * component (no slash) at a time.
  */
-import { fail, WasiError } from './errors.js';
+import { fail } from './errors.js';
 import type { DirHandle } from './handle.js';
 
 /** Symlinks followed in one resolution before it fails with `loop` (Linux's MAXSYMLINKS). */
@@ -102,7 +102,12 @@ function splice(pending: string[], target: string, path: string): string[] {
   return pending.concat(target.split('/').reverse());
 }
 
-/** True when `err` is the given code (for tests and faces). */
-export function isCode(err: unknown, code: string): boolean {
-  return err instanceof WasiError && err.code === code;
+/**
+ * Refuse a new symlink's target that this resolver would refuse to follow: empty (names
+ * nothing), holding a NUL (cannot be stored), or absolute (it would name a host path).
+ */
+export function checkSymlinkTarget(target: string): void {
+  if (target.length === 0) fail('noent', 'empty symlink target');
+  if (target.includes('\0')) fail('inval', 'symlink target contains a NUL byte');
+  if (target.charCodeAt(0) === 47) fail('notcapable', `absolute symlink target "${target}" is outside the preopen`);
 }

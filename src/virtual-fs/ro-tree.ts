@@ -6,6 +6,7 @@
  * same code a read-only host preopen gives.
  */
 import { fail } from './errors.js';
+import { checkReadOnlyOpen, refuseReadOnly } from './read-only.js';
 import {
   DirHandle, Handle,
   type DirEntry, type FileType, type OpenRequest, type Stat, type Walk, type Whence,
@@ -39,10 +40,6 @@ function statOf(tree: RoTree, node: number): Stat {
     : 0n;
   const t = tree.mtime(node);
   return { dev: tree.dev, ino: BigInt(node) + 1n, type, nlink: 1n, size, atim: t, mtim: t, ctim: t };
-}
-
-function refuseWriteOpen(req: OpenRequest): void {
-  if (req.create || req.truncate || req.write || req.append) fail('rofs', 'read-only file system');
 }
 
 export class RoDir extends DirHandle {
@@ -85,27 +82,10 @@ export class RoDir extends DirHandle {
   }
 
   override openAt(name: string, req: OpenRequest): Handle {
-    if (name === '.') {
-      if (req.exclusive) fail('exist');
-      refuseWriteOpen(req);
-      return new RoDir(this.tree, this.node);
-    }
-    const n = this.tree.lookup(this.node, name);
-    if (n < 0) {
-      if (req.create) fail('rofs', 'read-only file system');
-      fail('noent', `no such file or directory "${name}"`);
-    }
-    if (req.create && req.exclusive) fail('exist', `"${name}" exists`);
-    const type = this.tree.type(n);
-    if (type === 'symbolic-link') fail('loop', `"${name}" is a symlink`);
-    if (type === 'directory') {
-      if (req.write || req.append || req.truncate) fail('isdir', `"${name}" is a directory`);
-      refuseWriteOpen(req);
-      return new RoDir(this.tree, n);
-    }
-    if (req.directory) fail('notdir', `"${name}" is not a directory`);
-    refuseWriteOpen(req);
-    return new RoFile(this.tree, n);
+    const n = name === '.' ? this.node : this.tree.lookup(this.node, name);
+    const type = n < 0 ? undefined : this.tree.type(n);
+    checkReadOnlyOpen(name, type, req);
+    return type === 'directory' ? new RoDir(this.tree, n) : new RoFile(this.tree, n);
   }
 
   override statAt(name: string): Stat {
@@ -171,7 +151,7 @@ export class RoFile extends Handle {
     return next;
   }
 
-  override setSize(): void { fail('rofs', 'read-only file system'); }
-  override allocate(): void { fail('rofs', 'read-only file system'); }
-  override setTimes(): void { fail('rofs', 'read-only file system'); }
+  override setSize(): void { refuseReadOnly(); }
+  override allocate(): void { refuseReadOnly(); }
+  override setTimes(): void { refuseReadOnly(); }
 }

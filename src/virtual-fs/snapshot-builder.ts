@@ -6,32 +6,18 @@
  */
 import { constants as bufferConstants } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import {
-  closeSync, constants as fsConstants, lstatSync, openSync, readdirSync, readlinkSync, readSync,
-  realpathSync, statSync, type Stats,
-} from 'node:fs';
-import { isAbsolute, join, posix, resolve as resolvePath, sep } from 'node:path';
-import fg from 'fast-glob';
+import { closeSync, constants as fsConstants, openSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import type { VirtualizeOptions } from '../policy/types.js';
-import { MAX_SYMLINK_HOPS } from './resolver.js';
-import { encodeSnapshot, type EncodeDir, type EncodeFile, type EncodeNode, type EncodedSnapshot } from './snapshot-encode.js';
+import { encodeSnapshot, type EncodeNode, type EncodedSnapshot } from './snapshot-encode.js';
 import { SnapshotError } from './snapshot-format.js';
-import { formatBytes } from '../util/format.js';
+import { describeType, hostError } from './snapshot-host-errors.js';
+import { progressReporter, type ProgressCallback } from './snapshot-progress.js';
+import { walkDirectory, type HostFile } from './snapshot-walk.js';
 
 export { SnapshotError } from './snapshot-format.js';
-
-/**
- * Left out unless `exclude` is given (which replaces this list): version-control
- * metadata, which is large, changes on every commit and is never what a guest wants.
- * A `.git` *file* (worktrees, submodules) matches too.
- */
-export const DEFAULT_EXCLUDE: readonly string[] = ['**/.git', '**/.hg', '**/.svn', '**/.bzr', '**/_darcs', '**/CVS', '**/.jj'];
-
-/**
- * Called as files are read (counts so far), and once more with `done` when the build
- * ends, whether it succeeded or failed (a live progress line must end before an error).
- */
-export type ProgressCallback = (files: number, bytes: number, done?: boolean) => void;
+export { DEFAULT_EXCLUDE } from './snapshot-walk.js';
+export { progressReporter, type ProgressCallback, type ProgressOptions } from './snapshot-progress.js';
 
 export interface SnapshotBuildOptions extends VirtualizeOptions {
   /** Default: `progressReporter()`, which prints to a TTY stderr only for builds over ~1 s. */
@@ -51,68 +37,11 @@ export const MAX_SNAPSHOT_BYTES: number = bufferConstants.MAX_LENGTH;
 /** readSync takes at most 2 GiB - 1 per call. */
 const READ_CHUNK = 1 << 30;
 
-interface HostFile extends EncodeFile {
-  host: string;
-}
-
-function describeType(st: { isFIFO(): boolean; isSocket(): boolean; isBlockDevice(): boolean; isCharacterDevice(): boolean }): string {
-  if (st.isFIFO()) return 'a FIFO';
-  if (st.isSocket()) return 'a socket';
-  if (st.isBlockDevice()) return 'a block device';
-  if (st.isCharacterDevice()) return 'a character device';
-  return 'neither a file, a directory nor a symlink';
-}
-
-function hostError(what: string, host: string, err: unknown): SnapshotError {
-  const code = (err as { code?: string } | null)?.code;
-  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-    : code === 'ENOENT' ? 'it vanished while the snapshot was built'
-    : code ?? String((err as Error)?.message ?? err);
-  return new SnapshotError(`cannot ${what} "${host}": ${why}`);
-}
-
 /** SHA-256 with node:crypto, fed in pieces so bodies over 2 GiB hash too. */
 export function sha256(body: Uint8Array): Uint8Array {
   const h = createHash('sha256');
   for (let at = 0; at < body.byteLength; at += READ_CHUNK) h.update(body.subarray(at, at + READ_CHUNK));
   return new Uint8Array(h.digest());
-}
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-/**
- * Node decodes host names as UTF-8 and turns invalid bytes into U+FFFD, so two host
- * names can become one guest name and the decoded name no longer opens the file. A name
- * holding U+FFFD is checked against the raw bytes; a name that is not UTF-8 is refused.
- */
-function checkUtf8Names(hostDir: string, checked: Set<string>): void {
-  if (checked.has(hostDir)) return;
-  checked.add(hostDir);
-  let raw: Buffer[];
-  try {
-    raw = readdirSync(hostDir, { encoding: 'buffer' });
-  } catch (e) {
-    throw hostError('list', hostDir, e);
-  }
-  for (const name of raw) {
-    try {
-      strictUtf8.decode(name);
-    } catch {
-      throw new SnapshotError(
-        `"${join(hostDir, name.toString('utf8'))}" has a name that is not valid UTF-8 (bytes ${name.toString('hex')}); guest file names must be UTF-8`,
-      );
-    }
-  }
-}
-
-function checkPatterns(patterns: readonly string[], what: string): string[] {
-  return patterns.map((p) => {
-    if (typeof p !== 'string' || p === '') throw new SnapshotError(`${what} patterns must be non-empty strings`);
-    if (p.startsWith('/') || /^[A-Za-z]:/.test(p) || p.split('/').includes('..')) {
-      throw new SnapshotError(`${what} pattern "${p}" must stay inside the mounted directory (relative, without "..")`);
-    }
-    return p.length > 1 ? p.replace(/\/+$/, '') : p;
-  });
 }
 
 /** Build a snapshot of `options.path` (a directory, or one file). */
@@ -214,238 +143,4 @@ function readInto(host: string, into: Uint8Array): void {
   } finally {
     closeSync(fd);
   }
-}
-
-interface Walked {
-  tree: EncodeDir;
-  contentBytes: number;
-}
-
-type DirNode = EncodeDir & { children: Map<string, EncodeNode> };
-
-function walkDirectory(root: string, options: VirtualizeOptions, outside: 'error' | 'skip', mtimes: boolean): Walked {
-  const include = checkPatterns(options.include ?? ['**'], 'include');
-  const exclude = checkPatterns(options.exclude ?? DEFAULT_EXCLUDE, 'exclude');
-  let rootReal: string;
-  try {
-    rootReal = realpathSync.native(root);
-  } catch (e) {
-    throw hostError('resolve', root, e);
-  }
-
-  let entries: fg.Entry[];
-  try {
-    entries = fg.sync(include, {
-      cwd: root,
-      dot: true,
-      onlyFiles: false,
-      followSymbolicLinks: false,
-      objectMode: true,
-      ignore: exclude,
-      suppressErrors: false,
-      caseSensitiveMatch: true,
-      unique: true,
-    });
-  } catch (e) {
-    const p = (e as { path?: string }).path;
-    throw hostError('list', p ?? root, e);
-  }
-
-  const mtimeOf = (host: string): bigint | undefined => {
-    if (!mtimes) return undefined;
-    try {
-      return lstatSync(host, { bigint: true }).mtimeNs;
-    } catch (e) {
-      throw hostError('stat', host, e);
-    }
-  };
-  const top: DirNode = { kind: 'directory', children: new Map(), mtime: mtimeOf(root) };
-  const dirs = new Map<string, DirNode>([['', top]]);
-  const checked = new Set<string>();
-  let contentBytes = 0;
-
-  const dirAt = (rel: string): DirNode => {
-    let d = dirs.get(rel);
-    if (d) return d;
-    const cut = rel.lastIndexOf('/');
-    const parent = dirAt(cut < 0 ? '' : rel.slice(0, cut));
-    d = { kind: 'directory', children: new Map(), mtime: mtimeOf(join(root, rel)) };
-    const name = rel.slice(cut + 1);
-    const existing = parent.children.get(name);
-    if (existing) {
-      if (existing.kind === 'directory') return existing as DirNode;
-      throw new SnapshotError(`"${join(root, rel)}" is both a directory and a file in the listing`);
-    }
-    parent.children.set(name, d);
-    dirs.set(rel, d);
-    return d;
-  };
-
-  for (const entry of entries) {
-    const rel = entry.path;
-    const host = join(root, rel);
-    if (rel.startsWith('../') || isAbsolute(rel)) throw new SnapshotError(`"${host}" lies outside the mounted directory`);
-    if (rel.includes('\ufffd')) {
-      // Check every directory on the way, outermost first, so the message names the first bad component.
-      const parts = rel.split('/');
-      for (let i = 0; i < parts.length; i++) if (parts[i]!.includes('\ufffd')) checkUtf8Names(join(root, ...parts.slice(0, i)), checked);
-    }
-    const cut = rel.lastIndexOf('/');
-    const parentRel = cut < 0 ? '' : rel.slice(0, cut);
-    const name = rel.slice(cut + 1);
-    const d = entry.dirent;
-    if (d.isDirectory()) {
-      dirAt(rel);
-      continue;
-    }
-    let node: EncodeNode;
-    if (d.isFile()) {
-      let st: Stats;
-      try {
-        st = lstatSync(host);
-      } catch (e) {
-        throw hostError('stat', host, e);
-      }
-      if (!st.isFile()) throw new SnapshotError(`"${host}" changed type while the snapshot was built`);
-      contentBytes += st.size;
-      node = { kind: 'regular-file', size: st.size, host, mtime: mtimeOf(host) } as HostFile;
-    } else if (d.isSymbolicLink()) {
-      const target = linkTarget(root, rootReal, rel, host);
-      if (target === undefined) {
-        if (outside === 'skip') continue;
-        let raw = '';
-        try { raw = readlinkSync(host); } catch { /* named in the message anyway */ }
-        throw new SnapshotError(
-          `symlink "${host}" points outside the mounted directory (to "${raw}"); remove it, or set outside-symlinks to "skip" to leave such links out`,
-        );
-      }
-      node = { kind: 'symbolic-link', target, mtime: mtimeOf(host) };
-    } else {
-      throw new SnapshotError(`"${host}" is ${describeType(d)}; snapshots hold only directories, regular files and symlinks (exclude it)`);
-    }
-    const parent = dirAt(parentRel);
-    if (parent.children.has(name)) throw new SnapshotError(`"${host}" appears twice in the listing`);
-    parent.children.set(name, node);
-  }
-  return { tree: top, contentBytes };
-}
-
-/** `abs` relative to the mount root (either spelling of it), or undefined when outside. */
-function insideRel(abs: string, root: string, rootReal: string): string | undefined {
-  const norm = resolvePath(abs);
-  for (const base of [root, rootReal]) {
-    if (norm === base) return '';
-    const prefix = base.endsWith(sep) ? base : base + sep;
-    if (norm.startsWith(prefix)) return norm.slice(prefix.length).split(sep).join('/');
-  }
-  return undefined;
-}
-
-/**
- * The guest target of the symlink at `rel`, or undefined when following it would leave
- * the mount. Absolute targets inside the mount become relative ones (the resolver refuses
- * absolute targets). The check follows the target the way the guest's resolver will,
- * through the host tree: `..` pops the directory actually reached, and symlinks met on
- * the way are followed, so `a/../..` through a link is judged where it really lands.
- */
-function linkTarget(root: string, rootReal: string, rel: string, host: string): string | undefined {
-  let target: string;
-  try {
-    target = readlinkSync(host);
-  } catch (e) {
-    throw hostError('read symlink', host, e);
-  }
-  if (target.includes('\ufffd')) {
-    const raw = readlinkSync(host, { encoding: 'buffer' });
-    try {
-      strictUtf8.decode(raw);
-    } catch {
-      throw new SnapshotError(`symlink "${host}" has a target that is not valid UTF-8 (bytes ${raw.toString('hex')})`);
-    }
-  }
-  const linkDir = posix.dirname(rel) === '.' ? '' : posix.dirname(rel);
-  if (isAbsolute(target)) {
-    const inside = insideRel(target, root, rootReal);
-    if (inside === undefined) return undefined;
-    const relative = posix.relative(`/${linkDir}`, `/${inside}`) || '.';
-    target = target.endsWith('/') && relative !== '.' ? `${relative}/` : relative;
-  }
-  return escapes(root, rootReal, linkDir === '' ? [] : linkDir.split('/'), target) ? undefined : target;
-}
-
-function escapes(root: string, rootReal: string, start: string[], target: string): boolean {
-  const stack = [...start];
-  let pending = target.split('/').reverse();
-  let hops = 0;
-  const more = (): boolean => pending.some((c) => c !== '' && c !== '.');
-  while (pending.length > 0) {
-    const c = pending.pop()!;
-    if (c === '' || c === '.') continue;
-    if (c === '..') {
-      if (stack.length === 0) return true;
-      stack.pop();
-      continue;
-    }
-    stack.push(c);
-    const host = join(root, ...stack);
-    let st: Stats;
-    try {
-      st = lstatSync(host);
-    } catch {
-      return false; // dangling: the guest gets noent without leaving
-    }
-    if (st.isSymbolicLink()) {
-      if (++hops > MAX_SYMLINK_HOPS) return false; // the guest gets loop
-      const next = readlinkSync(host);
-      stack.pop();
-      if (isAbsolute(next)) {
-        const inside = insideRel(next, root, rootReal);
-        if (inside === undefined) return true;
-        stack.length = 0;
-        pending = pending.concat(inside.split('/').reverse());
-      } else {
-        pending = pending.concat(next.split('/').reverse());
-      }
-    } else if (!st.isDirectory() && more()) {
-      return false; // the guest gets notdir
-    }
-  }
-  return false;
-}
-
-export interface ProgressOptions {
-  /** Where to print; default process.stderr. */
-  stream?: NodeJS.WritableStream & { isTTY?: boolean };
-  /** Print even when the stream is not a terminal (one line per second instead of a live line). */
-  always?: boolean;
-  /** Stay quiet for builds shorter than this; default 1000 ms. */
-  delayMs?: number;
-  /** Prefix of each line. */
-  label?: string;
-}
-
-
-/**
- * A progress callback printing "files, bytes" for builds that take longer than
- * `delayMs`: a live line on a terminal, or (with `always`) a line per second elsewhere.
- */
-export function progressReporter(options: ProgressOptions = {}): ProgressCallback {
-  const stream = options.stream ?? process.stderr;
-  const tty = (stream as { isTTY?: boolean }).isTTY === true;
-  const enabled = tty || options.always === true;
-  const delay = options.delayMs ?? 1000;
-  const every = tty ? 100 : 1000;
-  const label = options.label ? `wasi-virt: ${options.label}: ` : 'wasi-virt: snapshot: ';
-  const start = performance.now();
-  let last = -Infinity;
-  let shown = false;
-  return (files, bytes, done) => {
-    if (!enabled) return;
-    const now = performance.now();
-    if (done ? !shown : now - start < delay || now - last < every) return;
-    last = now;
-    shown = true;
-    const line = `${label}${files.toLocaleString('en-US')} files, ${formatBytes(bytes)}`;
-    stream.write(tty ? `\r\x1b[K${line}${done ? '\n' : ''}` : `${line}\n`);
-  };
 }

@@ -10,6 +10,7 @@
 import { fail, WasiError } from './errors.js';
 import type { OpenRequest, Stat } from './handle.js';
 import type { FileMount } from './mount-table.js';
+import { checkReadOnlyOpen } from './read-only.js';
 import { RoDir, RoFile, type RoNodeType, type RoTree } from './ro-tree.js';
 import {
   readSnapshotHeader, readU64, toHex, SnapshotError, type SnapshotHeader,
@@ -206,9 +207,7 @@ export class RoFileMount implements FileMount {
   ) {}
 
   open(req: OpenRequest): RoFile {
-    if (req.directory) fail('notdir', 'a mounted file is not a directory');
-    if (req.create && req.exclusive) fail('exist', 'the mounted file exists');
-    if (req.create || req.truncate || req.write || req.append) fail('rofs', 'read-only file system');
+    checkReadOnlyOpen('', 'regular-file', req, 'the mounted file');
     return new RoFile(this.tree, this.node);
   }
 

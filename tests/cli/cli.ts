@@ -16,12 +16,14 @@ export interface CliResult {
   errLines: string[];
 }
 
-export function cli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): CliResult {
+export function cli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; uid?: number; gid?: number } = {}): CliResult {
   const r = spawnSync(process.execPath, [MAIN, ...args], {
     cwd: options.cwd ?? ROOT,
     env: options.env ?? process.env,
     encoding: 'utf8',
     timeout: 30_000,
+    uid: options.uid,
+    gid: options.gid,
   });
   const stderr = r.stderr ?? '';
   return { status: r.status, stdout: r.stdout ?? '', stderr, errLines: stderr.split('\n').filter((l, i, a) => !(l === '' && i === a.length - 1)) };

@@ -7,7 +7,7 @@
  */
 import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { readCase, type Abi, type Expect, type TestCase } from './case-format.js';
+import type { Abi, Expect, TestCase } from './case-format.js';
 import { inProcess, makeScratch, viaCli, type Outcome } from './case-run.js';
 import { analyse, runComposed } from './case-compose.js';
 import { ROOT } from './guests.js';

@@ -3,7 +3,7 @@
  * - `wat/<name>.wat` compiled in-process with wabt;
  * - `c/<name>.c` compiled with Debian's clang + wasi-libc by `npm run build:guests`, the
  *   result committed as `c/build/<name>.wasm` so tests run without a compiler (CI rebuilds
- *   and checks they match: tests/components.test.ts);
+ *   and checks they match: `npm run build:guests -- --check` in .ci/run);
  * - either one wrapped as a preview2 component with jco's preview1 command adapter.
  * Builds are cached on disk by content hash in .cache/guests.
  */

@@ -164,7 +164,7 @@ describe('constructor: option types, each wrong type for each option', () => {
     }
   });
 
-  it('a Symbol env value throws the same TypeError (node builds `${key}=${value}`)', () => {
+  it('a Symbol env value throws the same TypeError (node builds `key=value` from a template)', () => {
     const [ours, theirs] = bothConstruct({ version: 'preview1', env: { A: Symbol('x') } });
     expect(ours).toBe(theirs);
     expect(ours).toMatch(/^TypeError \[undefined\] Cannot convert a Symbol value to a string/);

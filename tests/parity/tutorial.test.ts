@@ -77,9 +77,9 @@ describe('the WASI tutorial, step by step', () => {
 
   it('an output path climbing out with "..": "error opening output ...: Capabilities insufficient", nothing created', () => {
     const s = scene();
-    const escape = `${s.out}/../escaped.txt`;
-    const r = demo(s, ['--dir=.', `--dir=${s.out}`], ['test.txt', escape]);
-    expect(r).toEqual({ status: 1, stdout: '', stderr: `error opening output ${escape}: ${CAPS}\n` });
+    const outside = `${s.out}/../escaped.txt`;
+    const r = demo(s, ['--dir=.', `--dir=${s.out}`], ['test.txt', outside]);
+    expect(r).toEqual({ status: 1, stdout: '', stderr: `error opening output ${outside}: ${CAPS}\n` });
     expect(existsSync(join(s.root, 'escaped.txt'))).toBe(false);
     // The same through the current directory's preopen.
     const up = demo(s, ['--dir=.'], ['test.txt', '../escaped.txt']);

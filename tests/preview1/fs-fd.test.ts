@@ -6,7 +6,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BufferSource } from '../../src/adapter/kernel/index.js';
-import { E, FDF, FT, O, RDONLY, RDWR, RIGHTS, Shim, WH } from './shim.js';
+import { E, FDF, FT, O, RDWR, RIGHTS, Shim, WH } from './shim.js';
 import { tempDir } from './fs-harness.js';
 
 const R = RIGHTS;

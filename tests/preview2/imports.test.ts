@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExitSignal, PolicyTrap, Kernel, CaptureSink } from '../../src/adapter/kernel/index.js';
 import {
-  classesOf, createPreview2, WASI_VERSIONS, type ImportObject, type Namespace,
+  classesOf, createPreview2, WASI_VERSIONS, type Namespace,
 } from '../../src/adapter/preview2/index.js';
 import type { Descriptor, InputStream, IoError, OutputStream, Pollable } from '../../src/adapter/preview2/index.js';
 import type { Policy } from '../../src/policy/types.js';
@@ -214,5 +214,3 @@ describe('tracing', () => {
     ]);
   });
 });
-
-export type { ImportObject };

@@ -10,9 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaptureSink } from '../../src/adapter/kernel/index.js';
 import { runComponent } from '../../src/adapter/preview2/instantiate.js';
-import {
-  clearMemoryCache, ComponentLoadError, JCO_DEBUG_DEFINITION, rewriteGenerated, transpileComponent, transpileStats,
-} from '../../src/adapter/preview2/transpile.js';
+import { JCO_DEBUG_DEFINITION, rewriteGenerated } from '../../src/adapter/preview2/jco-rewrite.js';
+import { clearMemoryCache, ComponentLoadError, transpileComponent, transpileStats } from '../../src/adapter/preview2/transpile.js';
 import { watComponent } from './helpers.js';
 
 let hello: Uint8Array;

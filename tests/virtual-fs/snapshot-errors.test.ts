@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSnapshot, MAX_SNAPSHOT_BYTES, SnapshotError } from '../../src/virtual-fs/snapshot-builder.js';
+import { asUnprivileged } from '../helpers/unprivileged.js';
 import { cleanup, tempDir, writeTree } from './snapshot-helpers.js';
 
 afterAll(cleanup);
@@ -19,21 +20,6 @@ function buildError(options: Parameters<typeof buildSnapshot>[0]): SnapshotError
     return e as SnapshotError;
   }
   throw new Error('the build succeeded');
-}
-
-/**
- * Run `f` with effective uid `nobody` when we are root: root reads a mode-000 file
- * anyway (CAP_DAC_OVERRIDE), so the permission check needs another identity. seteuid
- * is undone afterwards; vitest runs each test file in its own process (pool: forks).
- */
-function asUnprivileged<T>(f: () => T): T {
-  if (process.geteuid?.() !== 0) return f();
-  process.seteuid!(65534);
-  try {
-    return f();
-  } finally {
-    process.seteuid!(0);
-  }
 }
 
 describe('build errors: one line naming the host path', () => {

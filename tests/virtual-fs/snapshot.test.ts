@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareNames } from '../../src/util/names.js';
 import { resolve } from '../../src/virtual-fs/resolver.js';
-import { RoDir, RoFile } from '../../src/virtual-fs/ro-tree.js';
+import { RoDir, type RoFile } from '../../src/virtual-fs/ro-tree.js';
 import { buildSnapshot, DEFAULT_EXCLUDE, progressReporter, sha256 } from '../../src/virtual-fs/snapshot-builder.js';
 import { HEADER_SIZE } from '../../src/virtual-fs/snapshot-format.js';
 import {
@@ -275,7 +275,7 @@ describe('single-file snapshots', () => {
 describe('progress', () => {
   it('prints only past the delay, and only to a terminal unless asked', () => {
     const lines: string[] = [];
-    const sink = { isTTY: false, write: (s: string) => (lines.push(s), true) } as unknown as NodeJS.WritableStream;
+    const sink = { isTTY: false, write: (s: string) => lines.push(s) > 0 } as unknown as NodeJS.WritableStream;
     const silent = progressReporter({ stream: sink, delayMs: 0 });
     silent(1, 10);
     silent(1, 10, true);

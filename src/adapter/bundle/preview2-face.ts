@@ -7,45 +7,16 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Kernel } from '../kernel/index.js';
-import { createPreview2, type ImportObject } from '../preview2/index.js';
+import { loadGenerated, networkNeeds, type LoadedComponent } from '../preview2/component.js';
+import { createPreview2 } from '../preview2/index.js';
 import type { NetworkProvider } from '../preview2/network-types.js';
+import type { ComponentExports } from '../preview2/run-exports.js';
 import type { ComponentApp } from './manifest.js';
 
-import type { ComponentExports } from '../preview2/run-exports.js';
-
-export interface LoadedComponent {
-  instantiate(imports: ImportObject): ComponentExports;
-}
-
-type Generated = {
-  instantiate(getCoreModule: (name: string) => WebAssembly.Module, imports: ImportObject): ComponentExports;
-};
-
-export async function loadComponent(base: URL, app: ComponentApp): Promise<LoadedComponent> {
+/** The component a bundle carries, transpiled by compose: nothing here needs jco. */
+export function loadBundled(base: URL, app: ComponentApp): Promise<LoadedComponent> {
   const dir = new URL(`${app.dir}/`, base);
-  const [mod, modules] = await Promise.all([
-    import(new URL(app.js, dir).href) as Promise<Generated>,
-    Promise.all(app.core.map(async (f) => [f, await WebAssembly.compile(readFileSync(new URL(f, dir)))] as const)),
-  ]);
-  const byName = new Map(modules);
-  const getCoreModule = (name: string): WebAssembly.Module => {
-    const m = byName.get(name);
-    if (!m) throw new Error(`the transpiled component asked for a core module the bundle does not hold: "${name}"`);
-    return m;
-  };
-  return { instantiate: (imports) => mod.instantiate(getCoreModule, imports) };
-}
-
-/**
- * Whether the component needs preview2-shim's network: sockets when it imports them and
- * the policy allows them, http whenever it imports it (a guest may build a request before
- * the policy refuses it; without the shim's types that would trap). Same rule as `run`.
- */
-export function needsNetwork(imports: string[], host: Kernel): { sockets: boolean; http: boolean } {
-  return {
-    sockets: host.allows('sockets') && imports.some((i) => i.startsWith('wasi:sockets/')),
-    http: imports.some((i) => i.startsWith('wasi:http/')),
-  };
+  return loadGenerated(new URL(app.js, dir).href, app.core, (f) => readFileSync(new URL(f, dir)));
 }
 
 /** A bundle needs preview2-shim at run time and cannot find it. */
@@ -55,7 +26,7 @@ export class MissingShimError extends Error {
 }
 
 /** preview2-shim's Node network, loaded only when asked for (its io starts a worker thread). */
-export async function loadNetwork(want: { sockets: boolean; http: boolean }): Promise<NetworkProvider> {
+export async function loadShim(want: { sockets: boolean; http: boolean }): Promise<NetworkProvider> {
   try {
     const { loadNetwork: load } = await import('../preview2/network-node.js');
     return await load(want);
@@ -74,8 +45,8 @@ export async function loadNetwork(want: { sockets: boolean; http: boolean }): Pr
 export { createPreview2 };
 
 export async function instantiate(loaded: LoadedComponent, app: ComponentApp, host: Kernel, network?: NetworkProvider): Promise<ComponentExports> {
-  const want = needsNetwork(app.imports, host);
-  const net = network ?? (want.sockets || want.http ? await loadNetwork(want) : undefined);
+  const want = networkNeeds(app.imports, host.allows('sockets'));
+  const net = network ?? (want.sockets || want.http ? await loadShim(want) : undefined);
   return loaded.instantiate(createPreview2(host, { network: net }));
 }
 

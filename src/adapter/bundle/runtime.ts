@@ -22,7 +22,7 @@ import type { DirHandle } from '../../virtual-fs/handle.js';
 import type { Policy } from '../../policy/types.js';
 import type * as Preview1Face from './preview1-face.js';
 import type * as Preview2Face from './preview2-face.js';
-import type { LoadedComponent } from './preview2-face.js';
+import type { LoadedComponent } from '../preview2/component.js';
 import { BUNDLE_FORMAT, type BundleManifest } from './manifest.js';
 import { virtualizeEntries } from './mounts.js';
 import { bundlePlatform } from './platform.js';
@@ -60,7 +60,7 @@ export interface Preview1ImportOptions extends BundleOptions {
   version?: 'preview1' | 'unstable';
 }
 
-export interface RunOptions extends BundleOptions {
+export interface BundleRunOptions extends BundleOptions {
   /** For components: the sockets / http implementation; default preview2-shim's, when needed. */
   network?: NetworkProvider;
 }
@@ -152,14 +152,14 @@ export class Bundle {
 
   /** preview2-shim's Node sockets / http, for preview2Imports({ network }). */
   loadNetwork(want: { sockets?: boolean; http?: boolean } = { sockets: true, http: true }): Promise<NetworkProvider> {
-    return this.face('preview2').loadNetwork({ sockets: want.sockets ?? false, http: want.http ?? false });
+    return this.face('preview2').loadShim({ sockets: want.sockets ?? false, http: want.http ?? false });
   }
 
   /**
    * Run the bundled app to completion: `{ code }` is its exit code. A trap (or a policy
    * trap) rejects. `args` are the guest's argv after its program name.
    */
-  async run(args: string[] = [], options: RunOptions = {}): Promise<{ code: number }> {
+  async run(args: string[] = [], options: BundleRunOptions = {}): Promise<{ code: number }> {
     const app = this.manifest.app;
     if (!app) throw new BundleError(`${this.manifest.name} is an adapter without an app; use createHost, preview1Imports or preview2Imports`);
     const withArgs = { ...options, args };
@@ -169,7 +169,7 @@ export class Bundle {
       return face.runModule(await this.module, this.hostOptions(withArgs));
     }
     const face = this.face('preview2');
-    this.component ??= face.loadComponent(this.base, app);
+    this.component ??= face.loadBundled(this.base, app);
     const loaded = await this.component;
     const host = this.createHost(withArgs);
     try {

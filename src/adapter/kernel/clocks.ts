@@ -99,7 +99,7 @@ export function parseStart(start: string | undefined): bigint {
 }
 
 /** `hrtime`: the platform's monotonic nanosecond timer, when it has a faster one (Platform.hrtime). */
-export function createClocks(policy: ClocksPolicy | undefined, hrtime?: () => bigint): Clocks {
+export function clocksFor(policy: ClocksPolicy | undefined, hrtime?: () => bigint): Clocks {
   if (policy === 'deny') return new DeniedClocks();
   if (policy && typeof policy === 'object') {
     const d = policy.deterministic;

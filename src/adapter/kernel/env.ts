@@ -16,7 +16,7 @@ export function resolveEnv(policy: EnvPolicy | undefined, host: Record<string, s
   for (const [k, v] of Object.entries(host)) {
     if (v === undefined || out.has(k)) continue;
     if (allow && !allow.has(k)) continue;
-    if (deny && deny.has(k)) continue;
+    if (deny?.has(k)) continue;
     out.set(k, v);
   }
   return [...out];

@@ -5,14 +5,14 @@
  * random, exit, the mount table, confinement) live here or below, never in a face.
  */
 import type { Policy } from '../../policy/types.js';
-import { WasiError } from '../../virtual-fs/errors.js';
+import type { WasiError } from '../../virtual-fs/errors.js';
 import { Handle, type DirHandle } from '../../virtual-fs/handle.js';
-import { createClocks, type Clocks } from './clocks.js';
+import { clocksFor, type Clocks } from './clocks.js';
 import { resolveEnv } from './env.js';
 import { exitWith } from './exit.js';
 import { buildGuestFs, type GuestFs } from './fs.js';
 import { NEUTRAL_PLATFORM, type Platform } from './platform.js';
-import { createRandom, type RandomSource } from './random.js';
+import { randomFor, type RandomSource } from './random.js';
 import { StdinHandle, StdoutHandle, type InputSource, type OutputSink } from './stdio.js';
 
 export interface KernelOptions {
@@ -58,8 +58,8 @@ export class Kernel {
     this.args = policy.args ?? options.args ?? ['main.wasm'];
     this.env = resolveEnv(policy.env, options.env ?? platform.hostEnv?.() ?? {});
     this.cwd = policy.cwd;
-    this.clocks = createClocks(policy.clocks, platform.hrtime);
-    this.random = createRandom(policy.random);
+    this.clocks = clocksFor(policy.clocks, platform.hrtime);
+    this.random = randomFor(policy.random);
     const stdio = policy.stdio ?? { stdin: 'allow', stdout: 'allow', stderr: 'allow' };
     this.stdin = new StdinHandle(stdio.stdin, options.stdin ?? (stdio.stdin === 'allow' ? platform.stdin?.() : undefined));
     this.stdout = new StdoutHandle('stdout', stdio.stdout, options.stdout ?? (stdio.stdout === 'allow' ? platform.stdout?.() : undefined));

@@ -5,6 +5,9 @@
 import type { RandomPolicy } from '../../policy/types.js';
 import { fail } from '../../virtual-fs/errors.js';
 
+/** The seed of `random = { deterministic = {} }`. */
+export const DEFAULT_SEED = 0;
+
 export interface RandomSource {
   fill(dst: Uint8Array): void;
   /** Two u64 values for wasi:random/insecure-seed. */
@@ -83,8 +86,8 @@ class DeniedRandom implements RandomSource {
   seed(): [bigint, bigint] { return fail('notcapable', 'denied by policy: random = "deny"'); }
 }
 
-export function createRandom(policy: RandomPolicy | undefined): RandomSource {
+export function randomFor(policy: RandomPolicy | undefined): RandomSource {
   if (policy === 'deny') return new DeniedRandom();
-  if (policy && typeof policy === 'object') return new SeededRandom(policy.deterministic.seed ?? 0);
+  if (policy && typeof policy === 'object') return new SeededRandom(policy.deterministic.seed ?? DEFAULT_SEED);
   return new CryptoRandom();
 }

@@ -20,7 +20,6 @@ export const FUNCTIONS = [
   'path_unlink_file', 'poll_oneoff', 'proc_exit', 'proc_raise', 'sched_yield', 'random_get',
   'sock_accept', 'sock_recv', 'sock_send', 'sock_shutdown',
 ] as const;
-export type FunctionName = (typeof FUNCTIONS)[number];
 
 export const FILETYPE: Record<FileType, number> = {
   unknown: 0, 'block-device': 1, 'character-device': 2, directory: 3, 'regular-file': 4,

@@ -30,13 +30,6 @@ export class FdTable {
     return e;
   }
 
-  /** The entry, checking it carries every right in `rights` (else notcapable). */
-  with(fd: number, rights: bigint): FdEntry {
-    const e = this.get(fd);
-    if ((e.rightsBase & rights) !== rights) fail('notcapable', `fd ${fd} lacks the rights for this call`);
-    return e;
-  }
-
   /** Put an entry in the lowest free slot (POSIX's rule) and return its fd. */
   insert(entry: FdEntry): number {
     let fd = this.lowestFree;
@@ -44,10 +37,6 @@ export class FdTable {
     this.entries[fd] = entry;
     this.lowestFree = fd + 1;
     return fd;
-  }
-
-  set(fd: number, entry: FdEntry): void {
-    this.entries[fd] = entry;
   }
 
   private freed(fd: number): void {

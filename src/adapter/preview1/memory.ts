@@ -28,10 +28,6 @@ export class GuestMemory {
     this.u8 = new Uint8Array(0);
   }
 
-  get bound(): boolean {
-    return this.memory !== undefined;
-  }
-
   private refresh(): void {
     const m = this.memory;
     if (!m) fail('fault', 'guest memory is not bound (start() or initialize() not called)');
@@ -40,12 +36,6 @@ export class GuestMemory {
       this.dv = new DataView(m.buffer);
       this.u8 = new Uint8Array(m.buffer);
     }
-  }
-
-  /** The current size in bytes. */
-  size(): number {
-    this.refresh();
-    return this.u8.byteLength;
   }
 
   /** Throw `fault` unless [ptr, ptr+len) lies inside memory. Pointers arrive as signed i32. */

@@ -19,11 +19,8 @@ const R = RIGHTS;
 
 /** The fd as a base directory: notdir before rights, so a file fd says what is wrong with it. */
 function dirOf(ctx: Preview1Context, fd: number, rights: bigint): FdEntry & { handle: DirHandle } {
-  const e = ctx.fds.get(fd);
-  if (!(e.handle instanceof DirHandle)) fail('notdir', `fd ${fd} is not a directory`);
-  const missing = rights & ~e.rightsBase;
-  if (missing !== 0n) fail(rightsError('directory', missing), `fd ${fd} lacks the rights for this call`);
-  return e as FdEntry & { handle: DirHandle };
+  if (!(ctx.fds.get(fd).handle instanceof DirHandle)) fail('notdir', `fd ${fd} is not a directory`);
+  return ctx.need(fd, rights) as FdEntry & { handle: DirHandle };
 }
 
 function follows(flags: number): boolean {

@@ -29,6 +29,18 @@ type Spec = readonly (readonly [string, Kind])[];
 
 const TWO_ARGS: ReadonlySet<Kind> = new Set(['path', 'iovs', 'ciovs', 'out:name']);
 
+/** `name=value` for each parameter `show` renders (`at`: where it starts in the raw arguments). */
+function eachParam(spec: Spec, show: (kind: Kind, at: number) => string | undefined): string[] {
+  const parts: string[] = [];
+  let at = 0;
+  for (const [name, kind] of spec) {
+    const shown = show(kind, at);
+    if (shown !== undefined) parts.push(`${name}=${shown}`);
+    at += TWO_ARGS.has(kind) ? 2 : 1;
+  }
+  return parts;
+}
+
 /** Every preview1 function and its arguments, in witx order. */
 export const SIGNATURES: Record<string, Spec> = {
   args_get: [['argv', 'out:ptr'], ['argv_buf', 'out:ptr']],
@@ -174,69 +186,55 @@ export function traceImports(ctx: Preview1Context, inner: Imports, emit: (line: 
   });
 
   /** Render the inputs; out-pointers are remembered for after the call. */
-  const describeArgs = (spec: Spec, raw: unknown[]): string => {
-    const parts: string[] = [];
-    let i = 0;
-    for (const [name, kind] of spec) {
-      const at = i;
+  const describeArgs = (spec: Spec, raw: unknown[]): string =>
+    eachParam(spec, (kind, at) => {
       const a = raw[at] as number;
       const b = raw[at + 1] as number;
       const big = raw[at] as bigint;
-      i += TWO_ARGS.has(kind) ? 2 : 1;
-      let shown: string | undefined;
       switch (kind) {
-        case 'fd': case 'u32': case 'size': shown = String(a >>> 0); break;
-        case 'exitcode': shown = String(a >>> 0); break;
-        case 'ptr': shown = hex(a); break;
-        case 'u64': case 'timestamp': shown = String(BigInt.asUintN(64, big)); break;
-        case 'i64': shown = String(BigInt.asIntN(64, big)); break;
-        case 'path': shown = str(a, b); break;
-        case 'iovs': shown = iovTotal(a, b).replace(' bytes]', ' bytes room]'); break;
-        case 'ciovs': shown = iovTotal(a, b); break;
-        case 'clockid': shown = CLOCK_NAMES[a] ?? String(a); break;
-        case 'whence': shown = WHENCE[ctx.version][a] ?? String(a); break;
-        case 'oflags': shown = flagNames(a, OFLAGS); break;
-        case 'fdflags': shown = flagNames(a, FDFLAGS); break;
-        case 'lookup': shown = flagNames(a, { SYMLINK_FOLLOW: 1 }); break;
-        case 'rights': shown = rightNames(BigInt.asUintN(64, big)); break;
-        case 'fstflags': shown = flagNames(a, FSTFLAGS); break;
-        case 'advice': shown = ADVICE[a] ?? String(a); break;
-        case 'signal': shown = SIGNALS[a] !== undefined ? `SIG${SIGNALS[a]!.toUpperCase()}` : String(a); break;
-        case 'riflags': shown = flagNames(a, { RECV_PEEK: 1, RECV_WAITALL: 2 }); break;
-        case 'siflags': shown = String(a); break;
-        case 'sdflags': shown = flagNames(a, { RD: 1, WR: 2 }); break;
-        case 'subs': shown = subs(a, raw[at + 2] as number); break;
-        default: break; // out-parameters: shown after the call
+        case 'fd': case 'u32': case 'size': return String(a >>> 0);
+        case 'exitcode': return String(a >>> 0);
+        case 'ptr': return hex(a);
+        case 'u64': case 'timestamp': return String(BigInt.asUintN(64, big));
+        case 'i64': return String(BigInt.asIntN(64, big));
+        case 'path': return str(a, b);
+        case 'iovs': return iovTotal(a, b).replace(' bytes]', ' bytes room]');
+        case 'ciovs': return iovTotal(a, b);
+        case 'clockid': return CLOCK_NAMES[a] ?? String(a);
+        case 'whence': return WHENCE[ctx.version][a] ?? String(a);
+        case 'oflags': return flagNames(a, OFLAGS);
+        case 'fdflags': return flagNames(a, FDFLAGS);
+        case 'lookup': return flagNames(a, { SYMLINK_FOLLOW: 1 });
+        case 'rights': return rightNames(BigInt.asUintN(64, big));
+        case 'fstflags': return flagNames(a, FSTFLAGS);
+        case 'advice': return ADVICE[a] ?? String(a);
+        case 'signal': return SIGNALS[a] !== undefined ? `SIG${SIGNALS[a]!.toUpperCase()}` : String(a);
+        case 'riflags': return flagNames(a, { RECV_PEEK: 1, RECV_WAITALL: 2 });
+        case 'siflags': return String(a);
+        case 'sdflags': return flagNames(a, { RD: 1, WR: 2 });
+        case 'subs': return subs(a, raw[at + 2] as number);
+        default: return undefined; // out-parameters: shown after the call
       }
-      if (shown !== undefined) parts.push(`${name}=${shown}`);
-    }
-    return parts.join(', ');
-  };
+    }).join(', ');
 
   /** What out-parameters received, after a successful call. */
   const describeOut = (spec: Spec, raw: unknown[]): string => {
-    const parts: string[] = [];
-    let i = 0;
-    for (const [name, kind] of spec) {
-      const at = i;
+    const parts = eachParam(spec, (kind, at) => {
       const a = raw[at] as number;
       const b = raw[at + 1] as number;
-      i += TWO_ARGS.has(kind) ? 2 : 1;
-      let shown: string | undefined;
       switch (kind) {
-        case 'out:u32': case 'out:fd': case 'out:u32-after': shown = safe(() => String(mem.u32(a))); break;
-        case 'out:u64': shown = safe(() => String(mem.u64(a))); break;
-        case 'out:2u32': shown = safe(() => `${mem.u32(a)}, ${mem.u32(b)} bytes`); break;
-        case 'out:prestat': shown = safe(() => `dir name_len=${mem.u32(a + 4)}`); break;
-        case 'out:fdstat': shown = safe(() => `filetype=${fileType(mem.u8At(a))}, flags=${flagNames(mem.u16(a + 2), FDFLAGS)}`); break;
-        case 'out:filestat': shown = safe(() => `filetype=${fileType(mem.u8At(a + 16))}, size=${mem.u64(a + (ctx.version === 'preview1' ? 32 : 24))}`); break;
-        case 'out:name': shown = str(a, b); break;
-        case 'out:readlink': shown = safe(() => str(a, mem.u32(raw[at + 2] as number))); break;
-        case 'out:events': break; // nevents says how many; the events themselves are the guest's to read
-        default: break;
+        case 'out:u32': case 'out:fd': case 'out:u32-after': return safe(() => String(mem.u32(a)));
+        case 'out:u64': return safe(() => String(mem.u64(a)));
+        case 'out:2u32': return safe(() => `${mem.u32(a)}, ${mem.u32(b)} bytes`);
+        case 'out:prestat': return safe(() => `dir name_len=${mem.u32(a + 4)}`);
+        case 'out:fdstat': return safe(() => `filetype=${fileType(mem.u8At(a))}, flags=${flagNames(mem.u16(a + 2), FDFLAGS)}`);
+        case 'out:filestat': return safe(() => `filetype=${fileType(mem.u8At(a + 16))}, size=${mem.u64(a + (ctx.version === 'preview1' ? 32 : 24))}`);
+        case 'out:name': return str(a, b);
+        case 'out:readlink': return safe(() => str(a, mem.u32(raw[at + 2] as number)));
+        case 'out:events': return undefined; // nevents says how many; the events themselves are the guest's to read
+        default: return undefined;
       }
-      if (shown !== undefined) parts.push(`${name}=${shown}`);
-    }
+    });
     return parts.length ? ` -> ${parts.join(', ')}` : '';
   };
 

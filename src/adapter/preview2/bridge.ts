@@ -8,8 +8,8 @@
  */
 import { PolicyTrap } from '../kernel/exit.js';
 import type { Ctx, Namespace } from './context.js';
-import {
-  type InputStream, type Pollable, type PollSource, type Reader, type Writer,
+import type {
+  InputStream, Pollable, PollSource, Reader, Writer,
 } from './io.js';
 import type { AnyClass, NetworkProvider } from './network-types.js';
 
@@ -28,8 +28,6 @@ class ShimPoll implements PollSource {
 
 export class Bridge {
   private readonly wrap = new Map<unknown, (inner: Obj) => unknown>();
-  /** Generated twins, so traces can name them and tests can find them. */
-  readonly classes = new Map<string, AnyClass>();
 
   constructor(readonly ctx: Ctx, readonly net: NetworkProvider) {
     const { cls } = ctx;
@@ -117,7 +115,6 @@ export class Bridge {
       o[INNER] = inner;
       return o;
     });
-    this.classes.set(Shim.name, Twin);
     return Twin;
   }
 

@@ -36,12 +36,12 @@ export interface DescriptorStat {
   statusChangeTimestamp: Datetime;
 }
 
-const ADVICE: Record<string, Advice> = {
+const ADVICE_OF: Record<string, Advice> = {
   normal: 'normal', sequential: 'sequential', random: 'random',
   'will-need': 'willneed', 'dont-need': 'dontneed', 'no-reuse': 'noreuse',
 };
 
-function toStat(s: Stat): DescriptorStat {
+function descriptorStat(s: Stat): DescriptorStat {
   return {
     type: s.type,
     linkCount: s.nlink,
@@ -100,27 +100,27 @@ export class Descriptor {
 
   readViaStream(offset: bigint): InputStream {
     try {
-      if (!this.handle.readable) fail('badf', `"${this.label}" is not open for reading`);
+      this.handle.requireReadable(`"${this.label}"`);
       return new this.ctx.cls.InputStream(new FileReader(this.ctx, this.label, this.handle, offset));
     } catch (e) { return this.#fail(e); }
   }
 
   writeViaStream(offset: bigint): OutputStream {
     try {
-      if (!this.handle.writable) fail('badf', `"${this.label}" is not open for writing`);
+      this.handle.requireWritable(`"${this.label}"`);
       return new this.ctx.cls.OutputStream(new FileWriter(this.ctx, this.label, this.handle, offset));
     } catch (e) { return this.#fail(e); }
   }
 
   appendViaStream(): OutputStream {
     try {
-      if (!this.handle.writable) fail('badf', `"${this.label}" is not open for writing`);
+      this.handle.requireWritable(`"${this.label}"`);
       return new this.ctx.cls.OutputStream(new FileWriter(this.ctx, this.label, this.handle, 'append'));
     } catch (e) { return this.#fail(e); }
   }
 
   advise(offset: bigint, length: bigint, advice: string): void {
-    try { this.handle.advise(offset, length, ADVICE[advice] ?? 'normal'); } catch (e) { this.#fail(e); }
+    try { this.handle.advise(offset, length, ADVICE_OF[advice] ?? 'normal'); } catch (e) { this.#fail(e); }
   }
 
   syncData(): void {
@@ -150,7 +150,7 @@ export class Descriptor {
 
   setSize(size: bigint): void {
     try {
-      if (!this.handle.writable) fail('badf', `"${this.label}" is not open for writing`);
+      this.handle.requireWritable(`"${this.label}"`);
       this.handle.setSize(size);
     } catch (e) { this.#fail(e); }
   }
@@ -161,7 +161,7 @@ export class Descriptor {
 
   read(length: bigint, offset: bigint): [Uint8Array, boolean] {
     try {
-      if (!this.handle.readable) fail('badf', `"${this.label}" is not open for reading`);
+      this.handle.requireReadable(`"${this.label}"`);
       const max = clampLen(length);
       if (max === 0) return [new Uint8Array(0), false];
       const buf = new Uint8Array(max);
@@ -172,7 +172,7 @@ export class Descriptor {
 
   write(buffer: Uint8Array, offset: bigint): bigint {
     try {
-      if (!this.handle.writable) fail('badf', `"${this.label}" is not open for writing`);
+      this.handle.requireWritable(`"${this.label}"`);
       return BigInt(this.handle.write(buffer, offset));
     } catch (e) { return this.#fail(e); }
   }
@@ -192,7 +192,7 @@ export class Descriptor {
   }
 
   stat(): DescriptorStat {
-    try { return toStat(this.handle.stat()); } catch (e) { return this.#fail(e); }
+    try { return descriptorStat(this.handle.stat()); } catch (e) { return this.#fail(e); }
   }
 
   /** Run a path operation from this directory, its failures thrown as error codes. */
@@ -203,7 +203,7 @@ export class Descriptor {
   }
 
   statAt(pathFlags: PathFlags, path: string): DescriptorStat {
-    return toStat(this.#path((d) => statPath(d, path, !!pathFlags.symlinkFollow)));
+    return descriptorStat(this.#path((d) => statPath(d, path, !!pathFlags.symlinkFollow)));
   }
 
   setTimesAt(pathFlags: PathFlags, path: string, atime: NewTimestamp, mtime: NewTimestamp): void {

@@ -5,7 +5,7 @@
  * construction where it is not (they have no error channel).
  */
 import { WasiError } from '../../virtual-fs/errors.js';
-import { Bridge, deniedClass } from './bridge.js';
+import { type Bridge, deniedClass } from './bridge.js';
 import type { Ctx, Namespace } from './context.js';
 import { IoError } from './io.js';
 

@@ -79,7 +79,6 @@ export function createPreview2(host: Kernel, options: Preview2Options = {}): Imp
 }
 
 export type { ImportObject, Namespace, Classes } from './context.js';
-export type { NetworkProvider, ShimIo, ShimNamespaces } from './network-types.js';
+export type { NetworkProvider } from './network-types.js';
 export { IoError, Pollable, InputStream, OutputStream } from './io.js';
-export { Descriptor, DirectoryEntryStream } from './filesystem.js';
-export { TerminalInput, TerminalOutput } from './cli.js';
+export { Descriptor } from './filesystem.js';

@@ -7,58 +7,37 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Kernel, type KernelOptions } from '../kernel/index.js';
+import { loadGenerated, networkNeeds, type LoadedComponent } from './component.js';
 import { createPreview2, type ImportObject } from './index.js';
 import { loadNetwork } from './network-node.js';
 import type { NetworkProvider } from './network-types.js';
-import { ComponentLoadError, transpileComponent, type TranspiledComponent } from './transpile.js';
+import { ComponentLoadError, transpileComponent, type TranspileOptions, type TranspiledComponent } from './transpile.js';
 
 /** What jco's `instantiate` returns: the component's exports by name. */
 import { runToCompletion, type ComponentExports } from './run-exports.js';
 
-export { NotACommandError, runExport, runToCompletion, type ComponentExports } from './run-exports.js';
+export { NotACommandError, runToCompletion, type ComponentExports } from './run-exports.js';
 
-export interface LoadedComponent {
+export interface TranspiledLoaded extends LoadedComponent {
   transpiled: TranspiledComponent;
-  /** Instantiate synchronously (core modules are already compiled). */
-  instantiate(imports: ImportObject): ComponentExports;
 }
 
-export interface LoadOptions {
-  /** Cache directory for transpiled output (default: see transpile.ts). */
-  cacheDir?: string;
-}
-
-type GeneratedModule = {
-  instantiate(getCoreModule: (name: string) => WebAssembly.Module, imports: ImportObject): ComponentExports;
-};
-
-const loaded = new Map<string, Promise<LoadedComponent>>();
+const loaded = new Map<string, Promise<TranspiledLoaded>>();
 
 /** Transpile (or find) a component and make it ready to instantiate any number of times. */
-export async function loadComponent(bytes: Uint8Array, options: LoadOptions = {}): Promise<LoadedComponent> {
+export async function loadComponent(bytes: Uint8Array, options: TranspileOptions = {}): Promise<TranspiledLoaded> {
   const t = await transpileComponent(bytes, options);
   let p = loaded.get(t.jsFile);
   if (!p) {
-    p = (async () => {
-      const [mod, modules] = await Promise.all([
-        import(pathToFileURL(t.jsFile).href) as Promise<GeneratedModule>,
-        Promise.all(t.coreFiles.map(async (f) => [f, await WebAssembly.compile(readFileSync(join(t.dir, f)))] as const)),
-      ]);
-      const byName = new Map(modules);
-      const getCoreModule = (name: string): WebAssembly.Module => {
-        const m = byName.get(name);
-        if (!m) throw new Error(`the generated component asked for an unknown core module "${name}"`);
-        return m;
-      };
-      return { transpiled: t, instantiate: (imports: ImportObject) => mod.instantiate(getCoreModule, imports) };
-    })();
+    p = loadGenerated(pathToFileURL(t.jsFile).href, t.coreFiles, (f) => readFileSync(join(t.dir, f)))
+      .then((l) => ({ ...l, transpiled: t }));
     loaded.set(t.jsFile, p);
     p.catch(() => loaded.delete(t.jsFile));
   }
   return p;
 }
 
-export interface InstantiateOptions extends LoadOptions {
+export interface InstantiateOptions extends TranspileOptions {
   /**
    * Implementation behind allowed sockets / http. Default: preview2-shim's Node one,
    * loaded only when the component imports those interfaces (it starts a worker thread).
@@ -70,7 +49,7 @@ export interface ComponentInstance {
   exports: ComponentExports;
   imports: ImportObject;
   host: Kernel;
-  loaded: LoadedComponent;
+  loaded: TranspiledLoaded;
 }
 
 /** Instantiate a component over a Kernel the caller built (and disposes). */
@@ -90,15 +69,10 @@ export async function instantiateComponent(
   return { exports, imports, host, loaded };
 }
 
-/**
- * preview2-shim's sockets / http, only for components that import them: sockets only
- * when allowed, http whenever imported (its types work even when requests are denied).
- */
+/** preview2-shim's sockets / http, only for components that need them (networkNeeds). */
 async function networkFor(imports: string[], host: Kernel): Promise<NetworkProvider | undefined> {
-  const sockets = host.allows('sockets') && imports.some((i) => i.startsWith('wasi:sockets/'));
-  const http = imports.some((i) => i.startsWith('wasi:http/'));
-  if (!sockets && !http) return undefined;
-  return loadNetwork({ sockets, http });
+  const want = networkNeeds(imports, host.allows('sockets'));
+  return want.sockets || want.http ? loadNetwork(want) : undefined;
 }
 
 export interface RunComponentOptions extends KernelOptions, InstantiateOptions {}

@@ -18,8 +18,6 @@ export interface PollSource {
   dispose?(): void;
 }
 
-export const ALWAYS_READY: PollSource = { ready: () => true, block: () => {} };
-
 export class IoError {
   constructor(
     /** The kernel failure, when this error came from the virtual host. */

@@ -5,7 +5,7 @@
  */
 
 // The shim's classes are plain JS; `Function` is what we can say about them here.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+// biome-ignore lint/complexity/noBannedTypes: the shim's classes are untyped JS
 export type AnyClass = Function & { prototype: object };
 
 /** preview2-shim's wasi:io pieces, to recognise its streams, pollables and errors. */

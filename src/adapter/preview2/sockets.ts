@@ -5,7 +5,7 @@
  * fails with `access-denied` / `not-supported`; nothing else is reachable without one.
  */
 import { WasiError } from '../../virtual-fs/errors.js';
-import { Bridge, deniedClass } from './bridge.js';
+import { type Bridge, deniedClass } from './bridge.js';
 import type { Ctx, Namespace } from './context.js';
 import { IoError } from './io.js';
 

@@ -16,8 +16,9 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { rewriteGenerated } from './jco-rewrite.js';
 
-/** Bumped whenever the options or the rewrite below change what a cache entry holds. */
+/** Bumped whenever the options or the rewrite (jco-rewrite.ts) change what a cache entry holds. */
 const FORMAT = 3;
 
 const TRANSPILE_OPTIONS = {
@@ -43,9 +44,9 @@ export interface TranspiledComponent {
   /** Interfaces the instance reads from the import object (unversioned keys). */
   imports: string[];
   exports: [string, string][];
-  /** The per-call JCO_DEBUG check was hoisted (see `rewriteGenerated`). */
+  /** The per-call JCO_DEBUG check was hoisted (see jco-rewrite.ts). */
   patched: boolean;
-  /** Host calls skip jco's async task bookkeeping (see `rewriteGenerated`). */
+  /** Host calls skip jco's async task bookkeeping (see jco-rewrite.ts). */
   fastPath: boolean;
 }
 
@@ -98,82 +99,6 @@ export function componentKey(bytes: Uint8Array, instantiation: Instantiation = '
   return `${content}-${setup}`;
 }
 
-/**
- * The exact statement jco 1.35 / jco-transpile 0.15 puts in `_debugLog`, which every
- * host call runs several times. A test transpiles a component and fails if this is no
- * longer found, so a jco upgrade cannot silently lose the rewrite.
- */
-export const JCO_DEBUG_DEFINITION =
-  'const _debugLog = (...args) => {\n    if (!globalThis?.process?.env?.JCO_DEBUG) { return; }';
-
-/** Where each host-import trampoline sets up its (p3) task, up to entering it. */
-const TASK_SETUP = /const hostProvided = true;\n[\s\S]*?const started = task\.enterSync\(\);/g;
-const LOWER_BIND = '_lowerImportBackwardsCompat.bind(\n  null,\n';
-
-export interface Rewritten {
-  js: string;
-  /** JCO_DEBUG is read once per instance and log arguments are built only when it is set. */
-  patched: boolean;
-  /** Synchronous host imports skip jco's async task bookkeeping. */
-  fastPath: boolean;
-}
-
-/**
- * Two rewrites of jco's generated bindings, each applied only when its pattern is found
- * exactly as expected (tests/preview2/transpile.test.ts fails when jco changes them):
- *
- * 1. `_debugLog` read `process.env.JCO_DEBUG` on every call and its ~170 call sites built
- *    their argument objects regardless; now the variable is read once per instance and
- *    call sites are `_jcoDebug && _debugLog(...)`.
- * 2. Every host call went through `_lowerImportBackwardsCompat` and a task/subtask pair
- *    (the component-model async machinery, several objects and map updates per call)
- *    although a preview2 guest only makes synchronous calls. Sync-lowered sync imports
- *    now call their trampoline directly (after the may-leave check, which traps a guest
-    calling out from inside cabi_realloc or post-return), and trampolines use one inert
-    task object.
- *    Skipped for any component with async lowering or async exports, which need the real
- *    machinery. Measured here: ~10 µs → ~0.7 µs per host call.
- */
-export function rewriteGenerated(js: string): Rewritten {
-  let patched = false;
-  let fastPath = false;
-  const at = js.indexOf(JCO_DEBUG_DEFINITION);
-  if (at >= 0 && js.indexOf(JCO_DEBUG_DEFINITION, at + 1) < 0) {
-    const hoisted =
-      'const _jcoDebug = !!globalThis?.process?.env?.JCO_DEBUG;\n  ' +
-      'const _debugLog = (...args) => {\n    if (!_jcoDebug) { return; }';
-    js = js.slice(0, at) + hoisted + js.slice(at + JCO_DEBUG_DEFINITION.length);
-    js = js.replace(/(^|[^.\w$])_debugLog\(/g, '$1_jcoDebug && _debugLog(');
-    patched = true;
-  }
-  const setups = js.match(TASK_SETUP) ?? [];
-  const hosts = js.split('const hostProvided = true;').length - 1;
-  const sane = setups.length > 0 && setups.length === hosts
-    && setups.every((m) => m.split('taskCreation: {').length === 2 && !m.includes('const _trampoline'));
-  const anyAsync = /\b(isAsync|funcTypeIsAsync|isManualAsync): true\b/.test(js);
-  if (sane && !anyAsync && js.includes(LOWER_BIND) && js.includes('function _lowerImportBackwardsCompat(')
-    && js.includes('function _checkMayLeave(')) {
-    js = js.replace(TASK_SETUP,
-      'const hostProvided = true; let parentTask; let subtask; const task = _SYNC_TASK; const started = true;');
-    js = js.split(LOWER_BIND).join('_lowerSyncFast(\n');
-    const helpers =
-      'const _SYNC_TASK = { componentIdx() { return 0; }, id() { return 0; }, resolve() {}, exit() {}, ' +
-      'setErrored() {}, reject() {}, getParentSubtask() {}, setParentSubtask() {} };\n  ' +
-      'const _lowerSyncFast = (args) => {\n' +
-      '    if (args.isAsync || args.isManualAsync || args.funcTypeIsAsync) return _lowerImportBackwardsCompat.bind(null, args);\n' +
-      '    const fn = args.importFn, idx = args.componentIdx;\n' +
-      '    return function (...params) { _checkMayLeave(idx); return fn.apply(this, params); };\n' +
-      '  };\n  ';
-    const instantiateAt = js.indexOf('export function instantiate(');
-    const bodyAt = instantiateAt < 0 ? -1 : js.indexOf('{\n', instantiateAt);
-    if (bodyAt >= 0) {
-      js = js.slice(0, bodyAt + 2) + '  ' + helpers + js.slice(bodyAt + 2);
-      fastPath = true;
-    }
-  }
-  return { js, patched, fastPath };
-}
-
 interface Meta {
   coreFiles: string[];
   imports: string[];
@@ -195,14 +120,18 @@ function readEntry(dir: string, key: string): TranspiledComponent | undefined {
 
 const pending = new Map<string, Promise<TranspiledComponent>>();
 
+export interface TranspileOptions {
+  /** Cache directory for transpiled output (default: cacheDir()). */
+  cacheDir?: string;
+  /** `async` for WASI 0.3 components (see Instantiation); default `sync`. */
+  instantiation?: Instantiation;
+}
+
 /**
  * The transpiled form of a component: from this process's memory, the disk cache, or
  * jco-transpile (then stored in both).
  */
-export function transpileComponent(
-  bytes: Uint8Array,
-  options: { cacheDir?: string; instantiation?: Instantiation } = {},
-): Promise<TranspiledComponent> {
+export function transpileComponent(bytes: Uint8Array, options: TranspileOptions = {}): Promise<TranspiledComponent> {
   const root = options.cacheDir ?? cacheDir();
   const instantiation = options.instantiation ?? 'sync';
   const key = componentKey(bytes, instantiation);

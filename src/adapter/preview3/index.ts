@@ -47,6 +47,4 @@ export function createPreview3(kernel: Kernel, options: Preview3Options = {}): I
   return out;
 }
 
-export { Descriptor } from './filesystem.js';
-export { TerminalInput, TerminalOutput } from './cli.js';
 export type { Network3 } from './network.js';

@@ -16,12 +16,14 @@ function denied(tag: string): never {
   throw new WitError({ tag });
 }
 
-/** Sockets that can never be made: every constructor answers `access-denied`. */
+/** Sockets that can never be made: every constructor answers `access-denied` (so none is ever dropped). */
 class DeniedTcpSocket {
   static create(): never { return denied('access-denied'); }
+  [Symbol.dispose](): void {}
 }
 class DeniedUdpSocket {
   static create(): never { return denied('access-denied'); }
+  [Symbol.dispose](): void {}
 }
 
 export function createNetwork(ctx: Ctx, impl: Network3 | undefined): Record<string, Record<string, unknown>> {

@@ -71,6 +71,12 @@ export function hostFail(err: unknown, op: string, name: string): never {
   throw new WasiError(fromHostError(err).code, `${op} "${name}" failed${typeof code === 'string' ? ` (${code})` : ''}`);
 }
 
+/** fsync(2), or fdatasync(2) when only the data must reach the disk. */
+export function syncFd(fd: number, dataOnly: boolean): void {
+  if (dataOnly) fs.fdatasyncSync(fd);
+  else fs.fsyncSync(fd);
+}
+
 /** Close an fd on an error path without masking the original error. */
 export function closeQuietly(fd: number): void {
   try {
@@ -78,9 +84,4 @@ export function closeQuietly(fd: number): void {
   } catch {
     // Already gone; nothing more to release.
   }
-}
-
-/** Refused when a read-only preopen is asked to write. */
-export function refuseReadOnly(): never {
-  fail('rofs', 'read-only file system');
 }

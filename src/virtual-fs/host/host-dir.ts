@@ -19,13 +19,15 @@ import fs from 'node:fs';
 import { compareNames } from '../../util/names.js';
 import { fail } from '../errors.js';
 import {
-  DirHandle, Handle,
+  DirHandle, type Handle,
   type DirEntry, type OpenRequest, type Stat, type TimeChange, type Walk,
 } from '../handle.js';
 import { unwrapDir } from '../mount-table.js';
+import { checkReadOnlyOpen, refuseReadOnly, wantsWrite } from '../read-only.js';
+import { checkSymlinkTarget } from '../resolver.js';
 import {
-  checkName, closeQuietly, confinementHooks, detectConfinement, hostFail, O, OPEN_BASE, OPEN_DIR, PROC_FD,
-  refuseReadOnly, type HostContext,
+  checkName, closeQuietly, confinementHooks, detectConfinement, hostFail, O, OPEN_BASE, OPEN_DIR, PROC_FD, syncFd,
+  type HostContext,
 } from './confine.js';
 import { HostFile } from './host-file.js';
 import { direntType, toStat, typeOfMode } from './stat.js';
@@ -83,13 +85,14 @@ export class HostDir extends DirHandle {
     return this.path === '/' ? '/' + name : this.path + '/' + name;
   }
 
-  /** Path fallback: the path must still name this very directory. */
-  private verify(): void {
+  /** Path fallback: the path must still name this very directory (returned for use). */
+  private verify(): string {
     const now = lstatBig(this.path!, '.');
     if (!now) fail('noent', 'directory was moved or removed');
     if (now.dev !== this.ident!.dev || now.ino !== this.ident!.ino) {
       fail('notcapable', 'directory was replaced since it was opened');
     }
+    return this.path!;
   }
 
   private childPath(name: string): string | undefined {
@@ -117,7 +120,7 @@ export class HostDir extends DirHandle {
         viaNode: (a, m) => fs.futimesSync(fd, a, m),
         touch: () => this.ctx.confinement === 'proc'
           ? { path: '/proc/self/fd/0', stdin: fd, noDereference: false }
-          : (this.verify(), { path: this.path!, noDereference: true }),
+          : { path: this.verify(), noDereference: true },
       }, atim, mtim);
     } catch (e) {
       hostFail(e, 'set times', '.');
@@ -126,12 +129,7 @@ export class HostDir extends DirHandle {
 
   override sync(dataOnly: boolean): void {
     const fd = this.live();
-    try {
-      if (dataOnly) fs.fdatasyncSync(fd);
-      else fs.fsyncSync(fd);
-    } catch (e) {
-      hostFail(e, 'sync', '.');
-    }
+    try { syncFd(fd, dataOnly); } catch (e) { hostFail(e, 'sync', '.'); }
   }
 
   /**
@@ -143,7 +141,7 @@ export class HostDir extends DirHandle {
     const fd = this.live();
     let dirents: fs.Dirent[];
     try {
-      dirents = fs.readdirSync(this.ctx.confinement === 'proc' ? PROC_FD + fd : (this.verify(), this.path!), { withFileTypes: true });
+      dirents = fs.readdirSync(this.ctx.confinement === 'proc' ? PROC_FD + fd : this.verify(), { withFileTypes: true });
     } catch (e) {
       return hostFail(e, 'readdir', '.');
     }
@@ -268,8 +266,9 @@ export class HostDir extends DirHandle {
 
   override openAt(name: string, req: OpenRequest): Handle {
     checkName(name);
-    if (this.readonly && (req.create || req.truncate || req.write || req.append || (name === '.' && req.exclusive))) {
-      this.refuseOpen(name, req);
+    if (this.readonly && (wantsWrite(req) || (name === '.' && req.exclusive))) {
+      const st = name === '.' ? undefined : lstat(this.at(name), name);
+      checkReadOnlyOpen(name, name === '.' ? 'directory' : st && typeOfMode(st.mode), req);
     }
     // Linux before 6.4 could create a regular file for O_CREAT|O_DIRECTORY; 6.4+ says EINVAL.
     if (req.create && req.directory) fail('inval', 'create and directory together');
@@ -313,30 +312,6 @@ export class HostDir extends DirHandle {
     });
   }
 
-  /**
-   * A write-intent open in a read-only preopen: the code a read-only tree gives for the
-   * same situation (noent, exist, loop, isdir, notdir before rofs), with nothing opened.
-   */
-  private refuseOpen(name: string, req: OpenRequest): never {
-    if (name === '.') {
-      if (req.exclusive) fail('exist', '"." exists');
-      refuseReadOnly();
-    }
-    const st = lstat(this.at(name), name);
-    if (!st) {
-      if (req.create) refuseReadOnly();
-      fail('noent', `no such file or directory "${name}"`);
-    }
-    if (req.create && req.exclusive) fail('exist', `"${name}" exists`);
-    if (st.isSymbolicLink()) fail('loop', `"${name}" is a symlink`);
-    if (st.isDirectory()) {
-      if (req.write || req.append || req.truncate) fail('isdir', `"${name}" is a directory`);
-    } else if (req.directory) {
-      fail('notdir', `"${name}" is not a directory`);
-    }
-    return refuseReadOnly();
-  }
-
   override statAt(name: string): Stat {
     checkName(name);
     if (name === '.') {
@@ -362,7 +337,8 @@ export class HostDir extends DirHandle {
     if (this.readonly) refuseReadOnly();
     if (name === '.') {
       this.at(name);
-      return this.setTimes(atim, mtim);
+      this.setTimes(atim, mtim);
+      return;
     }
     const p = this.at(name);
     try {
@@ -420,9 +396,7 @@ export class HostDir extends DirHandle {
   override symlinkAt(target: string, name: string): void {
     checkName(name);
     if (this.readonly) refuseReadOnly();
-    if (target.length === 0) fail('noent', 'empty symlink target');
-    if (target.includes('\0')) fail('inval', 'symlink target contains a NUL byte');
-    if (target.charCodeAt(0) === 47 /* / */) fail('notcapable', `absolute symlink target "${target}"`);
+    checkSymlinkTarget(target);
     try {
       fs.symlinkSync(target, this.at(name));
     } catch (e) {

@@ -11,7 +11,8 @@
 import fs from 'node:fs';
 import { fail } from '../errors.js';
 import { Handle, type FileType, type Stat, type TimeChange, type Whence } from '../handle.js';
-import { hostFail, refuseReadOnly, type HostContext } from './confine.js';
+import { refuseReadOnly } from '../read-only.js';
+import { hostFail, syncFd, type HostContext } from './confine.js';
 import { toStat, typeOfMode } from './stat.js';
 import { applyTimes, type TimesTarget } from './times.js';
 
@@ -112,7 +113,7 @@ export class HostFile extends Handle {
 
   override write(src: Uint8Array, offset?: bigint): number {
     const fd = this.live();
-    if (!this.writable) fail('badf', 'file is not open for writing');
+    this.requireWritable();
     if (offset !== undefined) {
       if (!this.positional) fail('spipe', 'not seekable');
       if (offset < 0n || offset > MAX_OFFSET) fail('inval', 'offset out of range');
@@ -179,7 +180,7 @@ export class HostFile extends Handle {
   override allocate(offset: bigint, len: bigint): void {
     const fd = this.live();
     if (this.ctx.readonly) refuseReadOnly();
-    if (!this.writable) fail('badf', 'file is not open for writing');
+    this.requireWritable();
     if (offset < 0n || len <= 0n) fail('inval', 'bad allocation range');
     const end = offset + len;
     if (end > BigInt(Number.MAX_SAFE_INTEGER)) fail('fbig', 'allocation too large');
@@ -218,12 +219,7 @@ export class HostFile extends Handle {
 
   override sync(dataOnly: boolean): void {
     const fd = this.live();
-    try {
-      if (dataOnly) fs.fdatasyncSync(fd);
-      else fs.fsyncSync(fd);
-    } catch (e) {
-      this.failHost(e, 'sync');
-    }
+    try { syncFd(fd, dataOnly); } catch (e) { this.failHost(e, 'sync'); }
   }
 
   protected override onClose(): void {

@@ -4,6 +4,4 @@
  * its guarantees.
  */
 export { HostDir, HostPathError, openHostDir } from './host-dir.js';
-export { HostFile } from './host-file.js';
-export { HostFileMount, openHostFile } from './file-mount.js';
-export { detectConfinement, type Confinement } from './confine.js';
+export { openHostFile } from './file-mount.js';
