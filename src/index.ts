@@ -21,9 +21,10 @@ export {
 } from './virtual-fs/snapshot.js';
 export { encodeSnapshot, type EncodeNode, type EncodeOptions, type EncodedSnapshot } from './virtual-fs/snapshot-encode.js';
 export {
-  Kernel, ExitSignal, PolicyTrap, CaptureSink, BufferSource,
-  type KernelOptions, type InputSource, type OutputSink, type Platform,
+  Kernel, ExitSignal, GuestTrap, LimitTrap, PolicyTrap, CaptureSink, BufferSource,
+  type KernelOptions, type LimitName, type InputSource, type OutputSink, type Platform,
 } from './adapter/kernel/index.js';
+export { runEnding, exitStatus, TRAP_EXIT, USAGE_EXIT, INTERNAL_EXIT, type RunEnding } from './adapter/kernel/ending.js';
 export { createPreview1, type Preview1, type Preview1Options } from './adapter/preview1/index.js';
 export { PolicyBuilder, EnvBuilder, FsBuilder, StdioBuilder } from './policy/builder.js';
 export { validatePolicy } from './policy/validate.js';

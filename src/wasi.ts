@@ -18,7 +18,7 @@ import type { Platform } from './adapter/kernel/platform.js';
 import { createPreview1, type Preview1 } from './adapter/preview1/index.js';
 import type { Imports } from './adapter/preview1/context.js';
 import { runModule as runModuleOn, type RunModuleOptions } from './adapter/preview1/run.js';
-import { terminate } from './cli/terminate.js';
+import { terminate } from './adapter/node/terminate.js';
 import type { Policy } from './policy/types.js';
 
 export interface WASIOptions {

@@ -10,7 +10,7 @@
  * marker cannot be confused with a value.
  */
 import { CliError } from './errors.js';
-import type { CliFlags } from './flags.js';
+import { LIMIT_FLAGS, type CliFlags } from './flags.js';
 
 const BARE = '\0';
 
@@ -142,7 +142,17 @@ export function toCliFlags(argv: Argv): CliFlags {
     deterministic: ((d) => (d === undefined ? undefined : d === BARE ? true : d))(str(argv.deterministic)),
     cwd: str(argv.cwd),
     debug: bool(argv.debug),
+    limits: limitFlags(argv),
   };
   for (const k of Object.keys(flags) as (keyof CliFlags)[]) if (flags[k] === undefined) delete flags[k];
   return flags;
+}
+
+function limitFlags(argv: Argv): CliFlags['limits'] {
+  const out: NonNullable<CliFlags['limits']> = {};
+  for (const [key, { flag }] of Object.entries(LIMIT_FLAGS) as [keyof typeof LIMIT_FLAGS, { flag: string }][]) {
+    const v = str(argv[flag]);
+    if (v !== undefined) out[key] = v;
+  }
+  return Object.keys(out).length ? out : undefined;
 }

@@ -13,14 +13,11 @@ export class CliError extends Error {
   }
 }
 
-export function isUserFacing(e: unknown): e is Error {
-  return e instanceof Error && (e as { userFacing?: unknown }).userFacing === true;
-}
-
-/** Exit status for every user-facing failure (bad flags, files, paths). */
-export { USAGE_EXIT } from '../adapter/node/report.js';
-/** Exit status for a failure of wasi-virt itself (sysexits' EX_SOFTWARE). */
-export const INTERNAL_EXIT = 70;
+/**
+ * Exit status for every user-facing failure (bad flags, files, paths), and for a failure
+ * of wasi-virt itself (sysexits' EX_SOFTWARE); kernel/ending.ts defines them for runs too.
+ */
+export { INTERNAL_EXIT, USAGE_EXIT, isUserFacing } from '../adapter/kernel/ending.js';
 
 /** Collapse a message to one line: yargs and some Node errors span several. */
 export { oneLine } from '../adapter/node/report.js';

@@ -10,7 +10,7 @@
  * keeps that subsystem denied. Mounts and preopens from flags replace a file's entry for
  * the same guest path; two flags naming one guest path are an error.
  */
-import type { FsEntry, HostEnv, Policy, StdioMode, StdioPolicy, Toggle } from '../policy/types.js';
+import type { FsEntry, HostEnv, LimitsPolicy, Policy, StdioMode, StdioPolicy, Toggle } from '../policy/types.js';
 import { PolicyError } from '../policy/errors.js';
 import { normalizeGuestPath } from '../policy/guest-path.js';
 import { envName, validatePolicy } from '../policy/validate.js';
@@ -52,7 +52,19 @@ export interface CliFlags {
   deterministic?: true | string;
   cwd?: string;
   debug?: boolean;
+  /** `--max-open-files`, `--max-stdout-bytes`, ... `--timeout`, as given (see LIMIT_FLAGS). */
+  limits?: { [K in keyof LimitsPolicy]?: string };
 }
+
+/** Each limit's flag, and its unit: sizes take a K/M/G suffix (KiB, MiB, GiB), times `s` or `ms`. */
+export const LIMIT_FLAGS: Record<keyof LimitsPolicy, { flag: string; unit: 'count' | 'bytes' | 'ms' }> = {
+  'open-files': { flag: 'max-open-files', unit: 'count' },
+  'stdout-bytes': { flag: 'max-stdout-bytes', unit: 'bytes' },
+  'stderr-bytes': { flag: 'max-stderr-bytes', unit: 'bytes' },
+  'write-bytes': { flag: 'max-write-bytes', unit: 'bytes' },
+  'memory-bytes': { flag: 'max-memory', unit: 'bytes' },
+  'timeout-ms': { flag: 'timeout', unit: 'ms' },
+};
 
 export interface FlagsOptions {
   mode: CommandMode;
@@ -122,6 +134,7 @@ export function policyFromFlags(flags: CliFlags, options: FlagsOptions): Policy 
     p.cwd = flags.cwd;
   }
   if (flags.debug) p.debug = true;
+  applyLimits(p, flags);
 
   try {
     return validatePolicy(p);
@@ -272,4 +285,25 @@ function guestPath(flag: string, v: string, guest: string): string {
   const n = normalizeGuestPath(guest);
   if ('error' in n) throw new CliError(`${flag} "${v}": ${n.error}`);
   return n.path;
+}
+
+/** Limit flags over the config file's limits, key by key. */
+function applyLimits(p: Policy, flags: CliFlags): void {
+  for (const [key, text] of Object.entries(flags.limits ?? {}) as [keyof LimitsPolicy, string][]) {
+    (p.limits ??= {})[key] = parseLimit(key, text);
+  }
+}
+
+const SCALE: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, ms: 1, s: 1000 };
+
+function parseLimit(key: keyof LimitsPolicy, text: string): number {
+  const { flag, unit } = LIMIT_FLAGS[key];
+  const m = /^(\d+)\s*([a-z]*)$/i.exec(text.trim());
+  const suffix = m?.[2]?.toLowerCase().replace(/i?b$/, '') ?? '';
+  const allowed = unit === 'bytes' ? ['', 'k', 'm', 'g'] : unit === 'ms' ? ['', 'ms', 's'] : [''];
+  if (!m || !allowed.includes(suffix)) {
+    const form = unit === 'bytes' ? 'a byte count such as 65536 or 64M' : unit === 'ms' ? 'milliseconds such as 5000 or 5s' : 'a whole number';
+    throw new CliError(`--${flag} expects ${form}, got ${JSON.stringify(text)}`);
+  }
+  return Number(m[1]) * SCALE[suffix]!;
 }

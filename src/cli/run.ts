@@ -14,19 +14,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { PolicyTrap } from '../adapter/kernel/index.js';
-import { FsSetupError } from '../adapter/kernel/fs.js';
 import { nodePlatform } from '../adapter/node/platform.js';
-import { messageOf, reportTrap, say, trapFunction } from '../adapter/node/report.js';
-import { writeAll } from '../adapter/node/stdio.js';
-import { UnresolvedImportError, runModule } from '../adapter/preview1/run.js';
+import { messageOf, reportFailure, say } from '../adapter/node/report.js';
+import { runModule } from '../adapter/preview1/run.js';
 import type { Policy } from '../policy/types.js';
-import { SnapshotError } from '../virtual-fs/snapshot-format.js';
-import { HostPathError } from '../virtual-fs/host/index.js';
 import { appBinary, type AppBinary } from '../util/app.js';
 import { USAGE_EXIT, isUserFacing } from './errors.js';
-
-export { messageOf, reportTrap, say };
 
 export interface RunRequest {
   /** The .wasm file: a core module or a component. */
@@ -60,7 +53,12 @@ export async function runCommand(req: RunRequest): Promise<number> {
     if (isUserFacing(err)) return refuse(err.message);
     throw err;
   }
+  const timeout = req.policy.limits?.['timeout-ms'];
+  const timed = (kind: 'module' | 'component', bytes: Uint8Array): Promise<number> => import('./timed-run.js').then((t) => t.runWithTimeout({
+    kind, bytes, file: req.file, policy: req.policy, args: [basename(req.file), ...req.guestArgs], debug: req.debug || req.policy.debug === true,
+  }, timeout!));
   if (app.kind === 'component') {
+    if (timeout !== undefined) return timed('component', app.bytes);
     // Loaded only for components: it brings jco's transpiler along.
     const { runComponentCommand } = await import('./run-component.js');
     return runComponentCommand(req, app.bytes);
@@ -78,6 +76,7 @@ export async function runCommand(req: RunRequest): Promise<number> {
     return refuse(`${req.file} is not a command: it exports no _start function (a library or reactor cannot be run)`);
   }
 
+  if (timeout !== undefined) return timed('module', bytes);
   const debug = req.debug || req.policy.debug === true;
   try {
     const { code } = await runModule(module, {
@@ -88,30 +87,7 @@ export async function runCommand(req: RunRequest): Promise<number> {
     });
     return code;
   } catch (err) {
-    if (err instanceof FsSetupError || err instanceof UnresolvedImportError) return refuse(`cannot run ${req.file}: ${err.message}`);
-    if (err instanceof WebAssembly.LinkError) {
-      return refuse(`cannot run ${req.file}: ${messageOf(err).replace(/^WebAssembly\.instantiate\(\): /, '')}`);
-    }
-    if (err instanceof WebAssembly.RuntimeError || err instanceof PolicyTrap || isGuestTrap(err) || trapFunction(err)) {
-      return reportTrap(err, debug);
-    }
-    // Set-up failures about the input (a mount that cannot be built, a host directory that
-    // cannot be opened, a system error on a path), raised before the guest ran.
-    if (isSetupError(err)) {
-      if (debug && err.stack) writeAll(2, new TextEncoder().encode(`${err.stack}\n`));
-      return refuse(`cannot run ${req.file}: ${err.message}`);
-    }
-    throw err; // wasi-virt's own failure: main reports it as an internal error
+    // runModule has delivered the guest's output and released the host by now.
+    return reportFailure(err, req.file, debug);
   }
-}
-
-function isSetupError(err: unknown): err is Error {
-  if (!(err instanceof Error)) return false;
-  if (err instanceof SnapshotError || err instanceof HostPathError || isUserFacing(err)) return true;
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' && /^E[A-Z]+$/.test(code);
-}
-
-function isGuestTrap(err: unknown): boolean {
-  return err instanceof Error && err.name === 'GuestTrap';
 }

@@ -6,6 +6,7 @@
 import type { Policy } from '../policy/types.js';
 import { readComponent, splitVersion } from './component-binary.js';
 import { facetRule, REACH, type Effect, type Facet, type Rule } from './effects.js';
+import { limitLines, type LimitLine } from './limits.js';
 import { facetsOf, isPreview3Version, PREVIEW1_FACETS, PREVIEW1_MODULES, servedVersion } from './imports.js';
 import { countOf, formatBytes } from '../util/format.js';
 
@@ -58,6 +59,8 @@ export interface InspectReport {
   /** The rule of every facet some import reaches, by facet. */
   facets: Partial<Record<Facet, Rule>>;
   mounts: MountSummary[];
+  /** Every resource limit with the value in force (docs/policy.md). */
+  limits: LimitLine[];
   /** Nothing the app imports reaches the host (WASI-Virt's `encapsulation` expectation). */
   encapsulated: boolean;
   /** Why it is not encapsulated: one phrase per facet or import that reaches the host. */
@@ -145,6 +148,7 @@ export async function inspectApp(input: InspectInput): Promise<InspectReport> {
     exports,
     facets,
     mounts: input.mounts ?? [],
+    limits: limitLines(policy),
     encapsulated: reasons.length === 0,
     reasons,
     policy,
@@ -190,6 +194,8 @@ export function formatReport(r: InspectReport): string {
       `from ${m.source}`,
     ])));
   }
+  lines.push('', 'limits:');
+  lines.push(...table(r.limits.map((l) => [l.limit, `${l.detail}${l.default && l.value !== undefined ? ' (default)' : ''}`])));
   lines.push('', `encapsulated: ${r.encapsulated ? 'yes' : 'no'}`);
   for (const reason of r.reasons) lines.push(`  ${reason}`);
   return `${lines.join('\n')}\n`;

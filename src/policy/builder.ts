@@ -26,12 +26,12 @@
  * a canonical deep copy, equal to what a policy file or the CLI gives for the same intent.
  */
 import type {
-  DeterministicClocks, DeterministicRandom, EnvPolicy, FsEntry, FsPolicy, Policy, StdioMode,
+  DeterministicClocks, DeterministicRandom, EnvPolicy, FsEntry, FsPolicy, LimitsPolicy, Policy, StdioMode,
   StdioPolicy, VirtualizeOptions,
 } from './types.js';
 import { PolicyError } from './errors.js';
 import {
-  envName, validateClocks, validateFsEntry, validateGuestPath, validateOverrides, validatePolicy,
+  envName, validateClocks, validateLimits, validateFsEntry, validateGuestPath, validateOverrides, validatePolicy,
   validatePreopenEntry, validateRandom, validateStdioMode,
 } from './validate.js';
 
@@ -134,6 +134,15 @@ export class PolicyBuilder {
   /** The guest's initial working directory. */
   cwd(dir: string): this {
     this.draft.cwd = validatePolicy({ cwd: dir }).cwd!;
+    return this;
+  }
+
+  /**
+   * Resource limits (`{ 'open-files': 256, 'timeout-ms': 5000, ... }`, see docs/policy.md);
+   * merged into the limits set so far.
+   */
+  limits(limits: LimitsPolicy): this {
+    this.draft.limits = validateLimits({ ...this.draft.limits, ...limits }, ['limits']);
     return this;
   }
 

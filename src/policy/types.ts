@@ -88,6 +88,28 @@ export interface FsPolicy {
   preopens: Record<string, FsEntry>;
 }
 
+/**
+ * Resource limits on one guest (docs/policy.md). Every one is optional; `open-files` has
+ * a default even when unset, the others are unbounded unless set.
+ */
+export interface LimitsPolicy {
+  /** Open fds the guest may hold, stdio and preopens included; past it, opens fail with EMFILE. Default 1024. */
+  'open-files'?: number;
+  /** Bytes the guest may write to stdout; past it, writes fail with EDQUOT (`quota`). */
+  'stdout-bytes'?: number;
+  /** Same, for stderr. */
+  'stderr-bytes'?: number;
+  /** Bytes the guest may write into host files (runtime dirs and files, host preopens), all files together. */
+  'write-bytes'?: number;
+  /** Largest linear memory, in bytes, checked at instantiation and on every host call: a trap past it. */
+  'memory-bytes'?: number;
+  /** Wall-clock milliseconds a run may take (`run`, bundles); the guest runs in a worker and is stopped past it. */
+  'timeout-ms'?: number;
+}
+
+/** What `limits.open-files` is when the policy leaves it unset: far below a host's usual RLIMIT_NOFILE. */
+export const DEFAULT_OPEN_FILES = 1024;
+
 export interface Policy {
   clocks?: ClocksPolicy;
   exit?: Toggle;
@@ -103,6 +125,7 @@ export interface Policy {
   cwd?: string;
   /** Trace every WASI call to stderr. */
   debug?: boolean;
+  limits?: LimitsPolicy;
 }
 
 /** The subsystems a policy can allow or deny, in the order help text and reports list them. */

@@ -12,7 +12,7 @@
  */
 import type {
   ClocksPolicy, DeterministicClocks, DeterministicRandom, EnvPolicy, FsEntry, FsPolicy, HostEnv,
-  Policy, RandomPolicy, RuntimeDirOptions, StdioMode, StdioPolicy, Toggle, VirtualizeOptions,
+  LimitsPolicy, Policy, RandomPolicy, RuntimeDirOptions, StdioMode, StdioPolicy, Toggle, VirtualizeOptions,
 } from './types.js';
 import { PolicyError, describe, type PathSegment } from './errors.js';
 import { checkEntryName, normalizeGuestPath } from './guest-path.js';
@@ -41,7 +41,7 @@ export const IGNORED_FS_KEYS: Readonly<Record<string, string>> = {
 };
 
 const TOP_KEYS = [
-  'clocks', 'env', 'exit', 'fs', 'http', 'random', 'sockets', 'stdio', 'args', 'cwd', 'debug',
+  'clocks', 'env', 'exit', 'fs', 'http', 'random', 'sockets', 'stdio', 'args', 'cwd', 'debug', 'limits',
   ...Object.keys(IGNORED_KEYS),
 ];
 
@@ -66,10 +66,24 @@ export function validatePolicy(value: unknown, options: ValidateOptions = {}): P
   if (t.args !== undefined) out.args = stringList(t.args, [...at, 'args'], guestString);
   if (t.cwd !== undefined) out.cwd = nonEmpty(t.cwd, [...at, 'cwd'], 'a guest directory');
   if (t.debug !== undefined) out.debug = bool(t.debug, [...at, 'debug']);
+  if (t.limits !== undefined) out.limits = validateLimits(t.limits, [...at, 'limits']);
   if (t['run-wasm-opt'] !== undefined) bool(t['run-wasm-opt'], [...at, 'run-wasm-opt']);
   if (t['wasi-version'] !== undefined) string(t['wasi-version'], [...at, 'wasi-version'], 'a version string');
   if (t['compose-component-path'] !== undefined) {
     string(t['compose-component-path'], [...at, 'compose-component-path'], 'a path');
+  }
+  return out;
+}
+
+export const LIMIT_KEYS = ['open-files', 'stdout-bytes', 'stderr-bytes', 'write-bytes', 'memory-bytes', 'timeout-ms'] as const;
+
+/** Each limit a whole number; `open-files` leaves room for stdio (3). Keys in one fixed order. */
+export function validateLimits(v: unknown, path: Path): LimitsPolicy {
+  const t = asTable(v, path, 'a limits table');
+  checkKeys(t, path, LIMIT_KEYS);
+  const out: LimitsPolicy = {};
+  for (const k of LIMIT_KEYS) {
+    if (t[k] !== undefined) out[k] = integer(t[k], [...path, k], k === 'open-files' ? 3 : 0, Number.MAX_SAFE_INTEGER);
   }
   return out;
 }

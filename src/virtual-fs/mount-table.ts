@@ -21,6 +21,8 @@ import {
 export interface FileMount {
   open(req: OpenRequest): Handle;
   stat(): Stat;
+  /** Release what the mount holds open on the host (the kernel's teardown). */
+  destroy?(): void;
 }
 
 export type MountTarget = DirHandle | FileMount;

@@ -51,6 +51,7 @@ export const H = {
 
 /** A snapshot that cannot be built or decoded; the message is one line naming the culprit. */
 export class SnapshotError extends Error {
+  readonly userFacing = true;
   override name = 'SnapshotError';
 }
 

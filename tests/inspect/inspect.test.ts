@@ -212,10 +212,33 @@ describe('text output', () => {
       'mounts:',
       `  /  sha256:${hash}  1 file, 1 dir, 9 B  from ${site}`,
       '',
+      'limits:',
+      '  open-files    1024 open files, then EMFILE (default)',
+      '  stdout-bytes  unbounded',
+      '  stderr-bytes  unbounded',
+      '  write-bytes   unbounded',
+      '  memory-bytes  unbounded',
+      '  timeout-ms    none',
+      '',
       'encapsulated: no',
       "  stdout reaches the host (the host's stdout)",
       '',
     ].join('\n'));
+  });
+
+  test('the limits a policy sets, from flags or a policy file, with the default marked', () => {
+    const work = tempDir();
+    writeTree(work, { 'p.toml': '[limits]\nopen-files = 64\nwrite-bytes = 1048576\n' });
+    const r = cli(['inspect', CAT, '--config', join(work, 'p.toml'), '--max-memory', '64M', '--timeout', '5s', '--json']);
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).limits).toEqual([
+      { limit: 'open-files', value: 64, default: false, detail: '64 open files, then EMFILE' },
+      { limit: 'stdout-bytes', default: true, detail: 'unbounded' },
+      { limit: 'stderr-bytes', default: true, detail: 'unbounded' },
+      { limit: 'write-bytes', value: 1048576, default: false, detail: '1.0 MiB, then EDQUOT' },
+      { limit: 'memory-bytes', value: 67108864, default: false, detail: '64.0 MiB of linear memory, then a trap' },
+      { limit: 'timeout-ms', value: 5000, default: false, detail: '5000 ms, then a trap' },
+    ]);
   });
 
   test('a malformed app is one line, exit 2', () => {

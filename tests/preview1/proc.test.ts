@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PolicyTrap } from '../../src/adapter/kernel/index.js';
 import { runModule } from '../../src/adapter/preview1/run.js';
-import { GuestTrap } from '../../src/adapter/preview1/proc.js';
+import { GuestTrap } from '../../src/adapter/kernel/index.js';
 import { ERRNO } from '../../src/virtual-fs/errors.js';
 import type { Policy } from '../../src/policy/types.js';
 import { wat } from '../helpers/guests.js';

@@ -47,7 +47,7 @@ export { createPreview2 };
 export async function instantiate(loaded: LoadedComponent, app: ComponentApp, host: Kernel, network?: NetworkProvider): Promise<ComponentExports> {
   const want = networkNeeds(app.imports, host.allows('sockets'));
   const net = network ?? (want.sockets || want.http ? await loadShim(want) : undefined);
-  return loaded.instantiate(createPreview2(host, { network: net }));
+  return loaded.instantiate(createPreview2(host, { network: net }), host.limits.instantiateCore);
 }
 
 export { NotACommandError, runToCompletion } from '../preview2/run-exports.js';

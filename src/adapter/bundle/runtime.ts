@@ -10,6 +10,7 @@
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { ExitSignal } from '../kernel/exit.js';
 import { Kernel, type KernelOptions, type InputSource, type OutputSink } from '../kernel/index.js';
 import { BufferSource } from '../kernel/stdio.js';
@@ -96,7 +97,13 @@ export class Bundle {
   private module: Promise<WebAssembly.Module> | undefined;
   private component: Promise<LoadedComponent> | undefined;
 
-  constructor(readonly base: URL, readonly manifest: BundleManifest, private readonly faces: Faces = {}) {
+  constructor(
+    readonly base: URL,
+    readonly manifest: BundleManifest,
+    private readonly faces: Faces = {},
+    /** The entry module (`out/<name>.js`): a run under limits.timeout-ms loads it in a worker. */
+    private readonly entry?: URL,
+  ) {
     if (manifest.format !== BUNDLE_FORMAT) {
       throw new BundleError(`${manifest.name}: bundle format ${manifest.format} is not the one this runtime reads (${BUNDLE_FORMAT})`);
     }
@@ -157,21 +164,36 @@ export class Bundle {
 
   /**
    * Run the bundled app to completion: `{ code }` is its exit code. A trap (or a policy
-   * trap) rejects. `args` are the guest's argv after its program name.
+   * trap) rejects. `args` are the guest's argv after its program name. Under
+   * `limits.timeout-ms` the run happens in a worker thread (see timed.ts), and a guest
+   * still running at the limit is stopped with a LimitTrap.
    */
   async run(args: string[] = [], options: BundleRunOptions = {}): Promise<{ code: number }> {
+    const timeout = this.policy.limits?.['timeout-ms'];
+    if (timeout !== undefined && this.entry) {
+      const { runTimed } = await import('./timed.js');
+      return runTimed(this.entry, args, options, timeout);
+    }
+    return this.runHere(args, options);
+  }
+
+  /** `run` in this thread, whatever the policy's timeout; `started` is called as the guest starts. */
+  async runHere(args: string[], options: BundleRunOptions, started: () => void = () => {}): Promise<{ code: number }> {
     const app = this.manifest.app;
     if (!app) throw new BundleError(`${this.manifest.name} is an adapter without an app; use createHost, preview1Imports or preview2Imports`);
     const withArgs = { ...options, args };
     if (app.kind === 'module') {
       const face = this.face('preview1');
       this.module ??= this.compile(app.file);
-      return face.runModule(await this.module, this.hostOptions(withArgs));
+      const module = await this.module;
+      started();
+      return face.runModule(module, this.hostOptions(withArgs));
     }
     const face = this.face('preview2');
     this.component ??= face.loadBundled(this.base, app);
     const loaded = await this.component;
     const host = this.createHost(withArgs);
+    started();
     try {
       const exports = await face.instantiate(loaded, app, host, options.network);
       return { code: face.runToCompletion(exports) };
@@ -250,6 +272,8 @@ function deepFreeze<T>(v: T): T {
 
 /** Whether the module at `url` is the script Node was started with (`node out/x.js`). */
 export function isMainModule(url: string): boolean {
+  // A worker sees the parent's argv: a bundle loaded there (a timed run) is never the program.
+  if (!isMainThread) return false;
   const script = process.argv[1];
   if (!script) return false;
   try {
@@ -268,9 +292,9 @@ export function isMainModule(url: string): boolean {
 }
 
 export function openBundle(entryUrl: string, manifest: BundleManifest, faces: Faces = {}): Bundle {
-  return new Bundle(new URL('.', entryUrl), manifest, faces);
+  return new Bundle(new URL('.', entryUrl), manifest, faces, new URL(entryUrl));
 }
 
 export { ExitSignal };
 export { CaptureSink, BufferSource } from '../kernel/stdio.js';
-export { PolicyTrap } from '../kernel/exit.js';
+export { GuestTrap, LimitTrap, PolicyTrap } from '../kernel/traps.js';

@@ -5,6 +5,7 @@
  * traps even then); any other code becomes a trap naming the rule.
  */
 import type { Toggle } from '../../policy/types.js';
+import { PolicyTrap } from './traps.js';
 
 export class ExitSignal extends Error {
   constructor(readonly code: number) {
@@ -13,13 +14,6 @@ export class ExitSignal extends Error {
   }
 }
 
-/** A trap the host raises on purpose (a policy refusing something with no error channel). */
-export class PolicyTrap extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PolicyTrap';
-  }
-}
 
 export function exitWith(policy: Toggle | undefined, code: number): never {
   if (policy === 'deny' && code !== 0) {

@@ -12,6 +12,7 @@ import { MemoryTree } from '../../virtual-fs/memory-tree.js';
 import { EmptyDir, MountTable, normalizeGuestPath, type MountTarget } from '../../virtual-fs/mount-table.js';
 import { RoDir } from '../../virtual-fs/ro-tree.js';
 import { decodeSnapshot, snapshotRoot } from '../../virtual-fs/snapshot.js';
+import type { ByteQuota } from '../../virtual-fs/quota.js';
 import type { Platform } from './platform.js';
 
 export interface FsOptions {
@@ -21,6 +22,8 @@ export interface FsOptions {
   /** Prebuilt snapshots by the guest path of their `virtualize` entry (bundles carry these). */
   snapshots?: Record<string, Uint8Array>;
   platform: Platform;
+  /** What every host file's writes draw on (`limits.write-bytes`). */
+  writeQuota?: ByteQuota | undefined;
 }
 
 export interface GuestFs {
@@ -28,9 +31,13 @@ export interface GuestFs {
   table: MountTable;
   /** Roots outside the absolute namespace (relative preopen names). */
   others: DirHandle[];
+  /** Close every host resource any mount holds (the kernel's teardown). */
+  destroy(): void;
 }
 
-export class FsSetupError extends Error {}
+export class FsSetupError extends Error {
+  readonly userFacing = true;
+}
 
 export function virtualizeOptions(v: string | VirtualizeOptions): VirtualizeOptions {
   return typeof v === 'string' ? { path: v } : v;
@@ -42,8 +49,11 @@ export function runtimeDirOptions(v: string | RuntimeDirOptions): RuntimeDirOpti
 
 export function buildGuestFs(options: FsOptions): GuestFs {
   const { platform } = options;
+  const quota = options.writeQuota ? { quota: options.writeQuota } : {};
   const table = new MountTable();
   const others: DirHandle[] = [];
+  // Every table built here, the relative preopens' own ones included: dispose walks them all.
+  const tables = [table];
   let dev = 1n;
 
   const need = <K extends keyof Platform>(what: K, why: string): NonNullable<Platform[K]> => {
@@ -62,10 +72,10 @@ export function buildGuestFs(options: FsOptions): GuestFs {
     }
     if ('runtime-dir' in entry) {
       const opts = runtimeDirOptions(entry['runtime-dir']);
-      return need('openHostDir', `"${guest}" (runtime-dir ${opts.path})`)(opts.path, { readonly: opts.readonly ?? false });
+      return need('openHostDir', `"${guest}" (runtime-dir ${opts.path})`)(opts.path, { readonly: opts.readonly ?? false, ...quota });
     }
     if ('runtime-file' in entry) {
-      return need('openHostFile', `"${guest}" (runtime-file ${entry['runtime-file']})`)(entry['runtime-file'], { readonly: false });
+      return need('openHostFile', `"${guest}" (runtime-file ${entry['runtime-file']})`)(entry['runtime-file'], { readonly: false, ...quota });
     }
     throw new FsSetupError(`"${guest}" must be a directory (dir, virtualize or runtime-dir) to be mounted there`);
   };
@@ -100,6 +110,7 @@ export function buildGuestFs(options: FsOptions): GuestFs {
       if (mountTree(name, name, entry, table, true)) order.push({ abs: normalizeGuestPath(name) });
     } else {
       const own = new MountTable();
+      tables.push(own);
       mountTree(name, '/', entry, own, true);
       const [[, root]] = own.preopens() as [[string, DirHandle]];
       order.push({ rel: [name, root] });
@@ -119,7 +130,7 @@ export function buildGuestFs(options: FsOptions): GuestFs {
     throw new FsSetupError('the policy denies host preopens (fs.host-preopens = false), but preopens were given');
   }
   for (const [name, host] of hostPreopens) {
-    const dir = typeof host === 'string' ? need('openHostDir', `preopen "${name}"`)(host, { readonly: false }) : host;
+    const dir = typeof host === 'string' ? need('openHostDir', `preopen "${name}"`)(host, { readonly: false, ...quota }) : host;
     if (isAbsoluteName(name)) {
       table.mount(name, dir, { preopen: true });
       order.push({ abs: normalizeGuestPath(name) });
@@ -130,7 +141,11 @@ export function buildGuestFs(options: FsOptions): GuestFs {
     }
   }
   const preopens = order.map((o): [string, DirHandle] => ('abs' in o ? [o.abs, table.rootAt(o.abs)] : o.rel));
-  return { preopens, table, others };
+  const destroy = (): void => {
+    for (const t of tables) for (const m of t.targets()) m.destroy?.();
+    for (const d of others) d.destroy();
+  };
+  return { preopens, table, others, destroy };
 }
 
 function isAbsoluteName(name: string): boolean {

@@ -6,12 +6,13 @@
  */
 import type { Policy } from '../../policy/types.js';
 import type { WasiError } from '../../virtual-fs/errors.js';
-import { Handle, type DirHandle } from '../../virtual-fs/handle.js';
+import type { DirHandle } from '../../virtual-fs/handle.js';
 import { clocksFor, type Clocks } from './clocks.js';
 import { resolveEnv } from './env.js';
 import { exitWith } from './exit.js';
 import { buildGuestFs, type GuestFs } from './fs.js';
 import { NEUTRAL_PLATFORM, type Platform } from './platform.js';
+import { Limits } from './limits.js';
 import { randomFor, type RandomSource } from './random.js';
 import { StdinHandle, StdoutHandle, type InputSource, type OutputSink } from './stdio.js';
 
@@ -44,11 +45,12 @@ export class Kernel {
   readonly stdout: StdoutHandle;
   readonly stderr: StdoutHandle;
   readonly fs: GuestFs;
+  /** The policy's resource limits, enforced here for both faces. */
+  readonly limits: Limits;
   /** Set when tracing: where trace lines go. */
   readonly trace: ((line: string) => void) | undefined;
   /** The last failure a face turned into an error code (trace lines name its rule). */
   lastError: WasiError | undefined;
-  private readonly owned: Handle[] = [];
   private readonly disposers: (() => void)[] = [];
 
   constructor(options: KernelOptions) {
@@ -60,13 +62,15 @@ export class Kernel {
     this.cwd = policy.cwd;
     this.clocks = clocksFor(policy.clocks, platform.hrtime);
     this.random = randomFor(policy.random);
+    this.limits = new Limits(policy.limits);
     const stdio = policy.stdio ?? { stdin: 'allow', stdout: 'allow', stderr: 'allow' };
     this.stdin = new StdinHandle(stdio.stdin, options.stdin ?? (stdio.stdin === 'allow' ? platform.stdin?.() : undefined));
-    this.stdout = new StdoutHandle('stdout', stdio.stdout, options.stdout ?? (stdio.stdout === 'allow' ? platform.stdout?.() : undefined));
-    this.stderr = new StdoutHandle('stderr', stdio.stderr, options.stderr ?? (stdio.stderr === 'allow' ? platform.stderr?.() : undefined));
-    this.fs = buildGuestFs({ policy: policy.fs, hostPreopens: options.preopens, snapshots: options.snapshots, platform });
-    for (const t of this.fs.table.targets()) if (t instanceof Handle) this.owned.push(t);
-    this.owned.push(...this.fs.others);
+    this.stdout = new StdoutHandle('stdout', stdio.stdout, options.stdout ?? (stdio.stdout === 'allow' ? platform.stdout?.() : undefined), this.limits.stdout);
+    this.stderr = new StdoutHandle('stderr', stdio.stderr, options.stderr ?? (stdio.stderr === 'allow' ? platform.stderr?.() : undefined), this.limits.stderr);
+    this.fs = buildGuestFs({
+      policy: policy.fs, hostPreopens: options.preopens, snapshots: options.snapshots, platform, writeQuota: this.limits.hostWrites,
+    });
+    this.limits.preopened(this.fs.preopens.length);
     const wantTrace = options.trace ?? policy.debug ?? false;
     // Traces are for the person running the guest, so they reach the host's stderr even
     // when the policy denies or ignores the guest's own stderr.
@@ -101,7 +105,8 @@ export class Kernel {
   dispose(): void {
     this.flush();
     for (const f of this.disposers.splice(0)) f();
-    for (const h of this.owned) h.destroy();
+    this.limits.closeOpenFiles();
+    this.fs.destroy();
   }
 
   private traceLine(sink: OutputSink, line: string): void {
@@ -111,6 +116,7 @@ export class Kernel {
   }
 }
 
-export { ExitSignal, PolicyTrap } from './exit.js';
+export { ExitSignal } from './exit.js';
+export { GuestTrap, LimitTrap, PolicyTrap, type LimitName } from './traps.js';
 export { CaptureSink, BufferSource, type InputSource, type OutputSink } from './stdio.js';
 export type { Platform } from './platform.js';

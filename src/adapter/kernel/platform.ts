@@ -6,14 +6,21 @@
 import type { VirtualizeOptions } from '../../policy/types.js';
 import type { DirHandle } from '../../virtual-fs/handle.js';
 import type { FileMount } from '../../virtual-fs/mount-table.js';
+import type { ByteQuota } from '../../virtual-fs/quota.js';
 import type { InputSource, OutputSink } from './stdio.js';
+
+/** How to open a host path: read-only, and what its writes draw on (`limits.write-bytes`). */
+export interface HostOpenOptions {
+  readonly: boolean;
+  quota?: ByteQuota;
+}
 
 export interface Platform {
   readonly name: string;
   /** A confined host directory (`runtime-dir`, `--preopen`). */
-  openHostDir?(path: string, options: { readonly: boolean }): DirHandle;
+  openHostDir?(path: string, options: HostOpenOptions): DirHandle;
   /** A single host file (`runtime-file`). */
-  openHostFile?(path: string, options: { readonly: boolean }): FileMount;
+  openHostFile?(path: string, options: HostOpenOptions): FileMount;
   /** Snapshot a host file or directory now (`virtualize` without a prebuilt snapshot). */
   buildSnapshot?(options: VirtualizeOptions): Uint8Array;
   /**

@@ -7,6 +7,7 @@
 import type { StdioMode } from '../../policy/types.js';
 import { fail } from '../../virtual-fs/errors.js';
 import { Handle, type FileType, type Stat } from '../../virtual-fs/handle.js';
+import type { ByteQuota } from '../../virtual-fs/quota.js';
 
 /** Where guest output goes. Sinks buffer as they like; `flush` must deliver everything. */
 export interface OutputSink {
@@ -80,7 +81,13 @@ export class StdinHandle extends Handle {
 
 export class StdoutHandle extends Handle {
   readonly fileType: FileType = 'character-device';
-  constructor(readonly name: 'stdout' | 'stderr', readonly mode: StdioMode, readonly sink: OutputSink | undefined) {
+  constructor(
+    readonly name: 'stdout' | 'stderr',
+    readonly mode: StdioMode,
+    readonly sink: OutputSink | undefined,
+    /** The policy's `limits.stdout-bytes` / `stderr-bytes`: every mode counts against it. */
+    private readonly quota?: ByteQuota,
+  ) {
     super();
     this.writable = true;
     this.pinned = true;
@@ -89,8 +96,8 @@ export class StdoutHandle extends Handle {
   override write(src: Uint8Array): number {
     if (this.mode === 'deny') fail('notcapable', `denied by policy: stdio.${this.name} = "deny"`);
     // Measured first: a sink that grows guest memory detaches `src` (its length becomes 0).
-    const n = src.byteLength;
-    if (this.mode === 'allow' && this.sink && n > 0) this.sink.write(src);
+    const n = this.quota ? this.quota.take(src.byteLength) : src.byteLength;
+    if (this.mode === 'allow' && this.sink && n > 0) this.sink.write(n < src.byteLength ? src.subarray(0, n) : src);
     return n;
   }
   override sync(): void { this.sink?.flush(); }

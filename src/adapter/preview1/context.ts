@@ -3,7 +3,7 @@
  * memory, and the fd table. Subsystem modules (args.ts, fd.ts, path.ts, ...) each take
  * the context and return their slice of the import object.
  */
-import { ExitSignal, PolicyTrap, type Kernel } from '../kernel/index.js';
+import { ExitSignal, GuestTrap, type Kernel } from '../kernel/index.js';
 import { fail, toErrno, WasiError, type ErrorCode } from '../../virtual-fs/errors.js';
 import type { FileType } from '../../virtual-fs/handle.js';
 import { ALL_RIGHTS, RIGHTS, type Version } from './abi.js';
@@ -89,7 +89,7 @@ export class Preview1Context {
       this.host.lastError = err;
       return toErrno(err.code);
     }
-    if (err instanceof ExitSignal || err instanceof PolicyTrap) throw err;
+    if (err instanceof ExitSignal || err instanceof GuestTrap) throw err;
     if (err instanceof RangeError) {
       this.host.lastError = new WasiError('fault', err.message);
       return toErrno('fault');

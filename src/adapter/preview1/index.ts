@@ -47,17 +47,23 @@ export function createPreview1(host: Kernel, options: Preview1Options = {}): Pre
     composed[name] ??= syscall(context, () => fail('nosys', `${name} is not implemented`));
   }
   // Tracing wraps the whole object only when asked for, so the untraced calls cost nothing extra.
-  const wasiImport = host.trace ? traceImports(context, composed, host.trace) : composed;
+  const traced = host.trace ? traceImports(context, composed, host.trace) : composed;
+  // With a memory limit every call checks the guest's memory first (kernel/limits.ts).
+  const wasiImport = host.limits.guardImports({ wasi: traced }).wasi;
+  const bindMemory = (memory: WebAssembly.Memory): void => {
+    context.mem.bind(memory);
+    host.limits.watch(memory);
+  };
   const bindFrom = (instance: WebAssembly.Instance): void => {
     const memory = instance.exports['memory'];
     if (!(memory instanceof WebAssembly.Memory)) throw new TypeError('the module does not export its memory as "memory"');
-    context.mem.bind(memory);
+    bindMemory(memory);
   };
   return {
     imports: { [MODULE_NAME[version]]: wasiImport },
     wasiImport,
     context,
-    bind: (memory) => context.mem.bind(memory),
+    bind: bindMemory,
     start(instance) {
       bindFrom(instance);
       const entry = instance.exports['_start'];

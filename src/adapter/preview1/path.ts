@@ -93,7 +93,8 @@ export default function pathImports(ctx: Preview1Context): Imports {
         write,
         append: write && flags.append,
       };
-      const handle = openPath(d.handle, p, follow, req);
+      const dir = d.handle;
+      const handle = ctx.host.limits.openFile(() => openPath(dir, p, follow, req));
       handle.setFlags(flags);
       const opened = fds.insert({ handle, rightsBase: base & typeRights(handle.fileType), rightsInheriting: inheriting });
       mem.setU32(openedPtr, opened);

@@ -4,19 +4,16 @@
  * writeReady() (stdin may not be). A subscription on a bad fd (or one lacking
  * POLL_FD_READWRITE) is an event carrying that error, and the call itself succeeds.
  *
- * When nothing is ready the call waits: until the earliest clock deadline (the kernel's
- * sleepUntil), checking not-ready streams every few milliseconds meanwhile. In
- * deterministic mode time is virtual, so it jumps straight to the deadline. A deadline
- * already past returns at once. Ready events are written in subscription order.
+ * When nothing is ready the call waits as the kernel waits for both ABIs (kernel/wait.ts):
+ * until the earliest clock deadline, checking not-ready streams every few milliseconds
+ * meanwhile, never spinning. A deadline already past returns at once. Ready events are
+ * written in subscription order.
  */
-import { blockFor } from '../kernel/clocks.js';
+import { waitForAny, type Waitable } from '../kernel/wait.js';
 import { fail, WasiError, toErrno, type ErrorCode } from '../../virtual-fs/errors.js';
 import type { Handle } from '../../virtual-fs/handle.js';
 import { CLOCKID, EVENT_SIZE, EVENTTYPE, RIGHTS, SUBCLOCKFLAGS_ABSTIME, SUBSCRIPTION_SIZE } from './abi.js';
 import { syscall, type Imports, type Preview1Context } from './context.js';
-
-/** How long a not-ready stream is left between checks. */
-const STREAM_SLICE_NS = 5_000_000n;
 
 interface Sub {
   userdata: bigint;
@@ -104,32 +101,12 @@ export default function pollImports(ctx: Preview1Context): Imports {
       const outBase = mem.checkArray(outPtr, n, EVENT_SIZE);
       mem.check(neventsPtr, 4);
       const subs = parse(inBase, n);
-      const clocks = ctx.host.clocks;
-      let earliest: bigint | undefined;
-      for (const s of subs) if (s.deadline !== undefined && (earliest === undefined || s.deadline < earliest)) earliest = s.deadline;
-
-      for (;;) {
-        const now = earliest !== undefined ? clocks.monotonic() : 0n;
-        let pending = false;
-        let count = 0;
-        for (const s of subs) {
-          const ready = s.deadline !== undefined ? s.deadline <= now : fdReady(s);
-          if (ready) writeEvent(outBase + count++ * EVENT_SIZE, s);
-          else if (s.deadline === undefined) pending = true;
-        }
-        if (count > 0) {
-          mem.setU32(neventsPtr, count);
-          return;
-        }
-        if (earliest === undefined) {
-          blockFor(STREAM_SLICE_NS); // only streams: wait (in real time) for one
-        } else if (pending && !clocks.deterministic && earliest - now > STREAM_SLICE_NS) {
-          clocks.sleepUntil(now + STREAM_SLICE_NS);
-        } else {
-          // Virtual time does not pass while a stream is waited for: it jumps to the deadline.
-          clocks.sleepUntil(earliest);
-        }
-      }
+      const waits = subs.map((s): Waitable => (s.deadline !== undefined ? { deadline: s.deadline } : { ready: () => fdReady(s) }));
+      const ready = waitForAny(ctx.host.clocks, waits);
+      ready.forEach((i, k) => {
+        writeEvent(outBase + k * EVENT_SIZE, subs[i]!);
+      });
+      mem.setU32(neventsPtr, ready.length);
     }),
   };
 }

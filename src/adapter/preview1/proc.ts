@@ -14,6 +14,7 @@
  *   output, so a guest that yields while waiting has its output seen.
  */
 import { fail } from '../../virtual-fs/errors.js';
+import { GuestTrap } from '../kernel/traps.js';
 import { syscall, type Imports, type Preview1Context } from './context.js';
 
 /** witx `signal` names, by number. */
@@ -25,14 +26,6 @@ export const SIGNALS = [
 
 const IGNORED = new Set(['none', 'chld', 'cont', 'urg', 'winch']);
 const STOPS = new Set(['stop', 'tstp', 'ttin', 'ttou']);
-
-/** A trap raised by the face itself (a guest request with no error channel and no meaning). */
-export class GuestTrap extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'GuestTrap';
-  }
-}
 
 export default function procImports(ctx: Preview1Context): Imports {
   const { host } = ctx;

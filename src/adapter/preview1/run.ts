@@ -16,6 +16,7 @@ export interface RunModuleOptions extends KernelOptions {
 
 /** A module that needs imports nobody supplies. */
 export class UnresolvedImportError extends Error {
+  readonly userFacing = true;
   constructor(readonly missing: string[]) {
     super(`the module imports ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''}, which nothing provides`);
     this.name = 'UnresolvedImportError';

@@ -8,7 +8,7 @@
  * untraced path carries no cost at all. Decoding reads guest memory defensively: a bad
  * pointer shows as `<fault>` in the line and is left for the call itself to report.
  */
-import { ExitSignal, PolicyTrap } from '../kernel/index.js';
+import { ExitSignal, GuestTrap } from '../kernel/index.js';
 import { ERRNO, type ErrnoName, type WasiError } from '../../virtual-fs/errors.js';
 import { ADVICE, ALL_RIGHTS, CLOCKID, EVENTTYPE, FDFLAGS, FSTFLAGS, OFLAGS, RIGHTS, SUBSCRIPTION_SIZE, WHENCE } from './abi.js';
 import type { Imports, Preview1Context } from './context.js';
@@ -250,7 +250,7 @@ export function traceImports(ctx: Preview1Context, inner: Imports, emit: (line: 
         result = call(...raw);
       } catch (err) {
         if (err instanceof ExitSignal) emit(`${name}(${args}) -> exit ${err.code}`);
-        else if (err instanceof PolicyTrap) emit(`${name}(${args}) -> trap (${err.message})`);
+        else if (err instanceof GuestTrap) emit(`${name}(${args}) -> trap (${err.message})`);
         else emit(`${name}(${args}) -> trap: ${err instanceof Error ? err.message : String(err)}`);
         throw err;
       }

@@ -6,7 +6,7 @@
  * (TcpSocket, Fields, ...) gets a generated twin that forwards every method. Arguments
  * coming back from the guest are unwrapped to the shim objects before the call.
  */
-import { PolicyTrap } from '../kernel/exit.js';
+import { PolicyTrap } from '../kernel/traps.js';
 import type { Ctx, Namespace } from './context.js';
 import type {
   InputStream, Pollable, PollSource, Reader, Writer,

@@ -9,11 +9,14 @@ import type { ComponentExports } from './run-exports.js';
 
 /** A component ready to instantiate any number of times (core modules compiled once). */
 export interface LoadedComponent {
-  instantiate(imports: ImportObject): ComponentExports;
+  /** `instantiateCore` makes each core instance (the kernel's, to hold guest memory to its limit). */
+  instantiate(imports: ImportObject, instantiateCore?: InstantiateCore): ComponentExports;
 }
 
+type InstantiateCore = (module: WebAssembly.Module, imports?: WebAssembly.Imports) => WebAssembly.Instance;
+
 type Generated = {
-  instantiate(getCoreModule: (name: string) => WebAssembly.Module, imports: ImportObject): ComponentExports;
+  instantiate(getCoreModule: (name: string) => WebAssembly.Module, imports: ImportObject, instantiateCore?: InstantiateCore): ComponentExports;
 };
 
 /** Import jco's generated module (`jsUrl`) and compile its core modules (`coreFiles`, read by `read`). */
@@ -32,7 +35,7 @@ export async function loadGenerated(
     if (!m) throw new Error(`the transpiled component asked for a core module it was not given: "${name}"`);
     return m;
   };
-  return { instantiate: (imports) => mod.instantiate(getCoreModule, imports) };
+  return { instantiate: (imports, core) => mod.instantiate(getCoreModule, imports, core) };
 }
 
 /**

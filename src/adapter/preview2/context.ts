@@ -5,7 +5,7 @@
  * trap where the interface has no error channel).
  */
 import type { Kernel } from '../kernel/index.js';
-import { PolicyTrap } from '../kernel/exit.js';
+import { PolicyTrap } from '../kernel/traps.js';
 import { toPreview2, WasiError } from '../../virtual-fs/errors.js';
 import type { Descriptor, DirectoryEntryStream } from './filesystem.js';
 import type { InputStream, IoError, OutputStream, Pollable } from './io.js';

@@ -220,7 +220,7 @@ export class Descriptor {
       write: !!flags.write,
       mutateDirectory: !!flags.mutateDirectory,
     };
-    const handle = this.#path((d) => openPath(d, path, !!pathFlags.symlinkFollow, req));
+    const handle = this.#path((d) => this.ctx.host.limits.openFile(() => openPath(d, path, !!pathFlags.symlinkFollow, req)));
     if (flags.fileIntegritySync || flags.dataIntegritySync || flags.requestedWriteSync) {
       handle.setFlags({ sync: !!flags.fileIntegritySync, dsync: !!flags.dataIntegritySync, rsync: !!flags.requestedWriteSync });
     }

@@ -16,7 +16,7 @@ import { ComponentLoadError, transpileComponent, type TranspileOptions, type Tra
 /** What jco's `instantiate` returns: the component's exports by name. */
 import { runToCompletion, type ComponentExports } from './run-exports.js';
 
-export { NotACommandError, runToCompletion, type ComponentExports } from './run-exports.js';
+export { runToCompletion, type ComponentExports } from './run-exports.js';
 
 export interface TranspiledLoaded extends LoadedComponent {
   transpiled: TranspiledComponent;
@@ -65,7 +65,7 @@ export async function instantiateComponent(
   if (missing.length > 0) {
     throw new ComponentLoadError(`it imports ${missing.join(', ')}, which wasi-virt does not provide`);
   }
-  const exports = loaded.instantiate(imports);
+  const exports = loaded.instantiate(imports, host.limits.instantiateCore);
   return { exports, imports, host, loaded };
 }
 

@@ -6,7 +6,8 @@
  */
 import { WasiError } from '../../virtual-fs/errors.js';
 import type { Handle } from '../../virtual-fs/handle.js';
-import { clampLen, CLOSED, streamError, type Ctx, type Namespace } from './context.js';
+import { waitForAny, type Waitable } from '../kernel/wait.js';
+import { clampLen, CLOSED, streamError, trap, type Ctx, type Namespace } from './context.js';
 
 /** What a pollable waits on. `deadline` (monotonic ns) lets `poll` sleep instead of spin. */
 export interface PollSource {
@@ -97,7 +98,10 @@ export abstract class VirtualReader implements Reader {
   constructor(protected readonly ctx: Ctx, readonly label: string) {}
   protected abstract pull(max: number, block: boolean): Uint8Array | null;
   abstract ready(): boolean;
-  block(): void {}
+  /** A pollable's `block`: wait as poll does (kernel/wait.ts) until a read would not block. */
+  block(): void {
+    if (!this.ready()) waitForAny(this.ctx.host.clocks, [this]);
+  }
 
   private take(len: bigint, block: boolean): Uint8Array {
     const max = clampLen(len);
@@ -235,39 +239,26 @@ export class StdioWriter extends VirtualWriter {
 }
 
 /**
- * poll: indexes of the ready pollables, blocking until at least one is. One pollable
- * blocks on itself; clock deadlines sleep until the earliest; passthrough (shim)
- * pollables alone go to the shim's own poll; anything else mixed is re-checked every
- * millisecond, since nothing here can wait on two kinds of event at once synchronously.
+ * poll: indexes of the ready pollables, blocking until at least one is. Passthrough
+ * (shim) pollables alone go to the shim's own poll, which can wait on sockets; every
+ * other list waits as preview1's poll_oneoff does (kernel/wait.ts): deadlines sleep,
+ * anything else is checked every few milliseconds, never in a spin.
  */
 export function pollList(ctx: Ctx, list: Pollable[]): Uint32Array {
   if (list.length === 0) throw new Error('wasi:io/poll#poll: the list of pollables is empty');
-  for (;;) {
-    const ready: number[] = [];
-    for (let i = 0; i < list.length; i++) if (list[i]!.ready()) ready.push(i);
-    if (ready.length > 0) return Uint32Array.from(ready);
-    if (list.length === 1) {
-      list[0]!.block();
-      continue;
-    }
-    const shims = list.map((p) => p.src.shim);
-    if (ctx.network && shims.every((s) => s !== undefined)) {
-      return ctx.network.poll(shims);
-    }
-    let earliest: bigint | undefined;
-    let other = false;
-    for (const p of list) {
-      const d = p.src.deadline;
-      if (d === undefined) other = true;
-      else if (earliest === undefined || d < earliest) earliest = d;
-    }
-    if (!other && earliest !== undefined) {
-      ctx.host.clocks.sleepUntil(earliest);
-      continue;
-    }
-    const now = ctx.host.clocks.monotonic();
-    const slice = 1_000_000n;
-    ctx.host.clocks.sleepUntil(earliest !== undefined && earliest - now < slice ? earliest : now + slice);
+  const shims = list.map((p) => p.src.shim);
+  if (ctx.network && shims.every((s) => s !== undefined)) {
+    const ready = list.flatMap((p, i) => (p.ready() ? [i] : []));
+    return ready.length > 0 ? Uint32Array.from(ready) : ctx.network.poll(shims);
+  }
+  const waits = list.map((p): Waitable => {
+    const d = p.src.deadline;
+    return d !== undefined ? { deadline: d } : { ready: () => p.ready() };
+  });
+  try {
+    return Uint32Array.from(waitForAny(ctx.host.clocks, waits));
+  } catch (e) {
+    throw trap(ctx.host, e);
   }
 }
 

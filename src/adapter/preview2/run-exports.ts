@@ -22,9 +22,13 @@ export function runExport(exports: ComponentExports): () => void {
   throw new NotACommandError('the component does not export wasi:cli/run (it is not a command)');
 }
 
-/** `run` returned `err` (jco throws its own ComponentError, one class per generated module). */
+/**
+ * `run` returned `err`. jco throws its own ComponentError, one class per generated module
+ * and never exported, so it is known by what it carries: an own `payload`. Our traps and
+ * the engine's are RuntimeErrors, which never do.
+ */
 export function isRunError(e: unknown): boolean {
-  return e instanceof Error && e.constructor.name === 'ComponentError' && Object.hasOwn(e, 'payload');
+  return e instanceof Error && !(e instanceof WebAssembly.RuntimeError) && Object.hasOwn(e, 'payload');
 }
 
 /** Call `run` and map how it ended to an exit code (0 ok, 1 err, an exit call's code); traps propagate. */

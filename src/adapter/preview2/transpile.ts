@@ -208,6 +208,7 @@ export function clearMemoryCache(): void {
 
 /** Bytes that are not a component (or not one jco can bind): one line, no stack. */
 export class ComponentLoadError extends Error {
+  readonly userFacing = true;
   override name = 'ComponentLoadError';
 }
 

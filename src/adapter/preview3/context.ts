@@ -13,7 +13,7 @@
  *   value (anything else thrown, an Error in particular, is a trap).
  */
 import type { Kernel } from '../kernel/index.js';
-import { PolicyTrap } from '../kernel/exit.js';
+import { PolicyTrap } from '../kernel/traps.js';
 import { toPreview2, WasiError } from '../../virtual-fs/errors.js';
 
 export interface Ctx {

@@ -7,6 +7,7 @@
  * identities around each use; it is racy against concurrent host-side changes (see
  * docs/confinement.md).
  */
+import type { ByteQuota } from '../quota.js';
 import fs from 'node:fs';
 import { fail, fromHostError, WasiError } from '../errors.js';
 
@@ -16,6 +17,8 @@ export interface HostContext {
   readonly confinement: Confinement;
   /** Every write path under this preopen is refused with `rofs`. */
   readonly readonly: boolean;
+  /** What writes into files under this preopen draw on (the policy's `limits.write-bytes`). */
+  readonly quota?: ByteQuota | undefined;
 }
 
 export const PROC_FD = '/proc/self/fd/';

@@ -11,6 +11,7 @@ import nodePath from 'node:path';
 import { fail } from '../errors.js';
 import { DirHandle, type Handle, type OpenRequest, type Stat } from '../handle.js';
 import type { FileMount } from '../mount-table.js';
+import type { ByteQuota } from '../quota.js';
 import { detectConfinement, type Confinement } from './confine.js';
 import { HostPathError, openHostDir, type HostDir } from './host-dir.js';
 
@@ -40,7 +41,7 @@ export class HostFileMount implements FileMount {
   }
 }
 
-export function openHostFile(path: string, options: { readonly: boolean; confinement?: Confinement }): HostFileMount {
+export function openHostFile(path: string, options: { readonly: boolean; confinement?: Confinement; quota?: ByteQuota | undefined }): HostFileMount {
   let real: string;
   try {
     real = fs.realpathSync(path);
@@ -49,7 +50,7 @@ export function openHostFile(path: string, options: { readonly: boolean; confine
     throw new HostPathError(`host file "${path}" ${code === 'ENOENT' ? 'does not exist' : `cannot be opened (${String(code)})`}`);
   }
   if (fs.statSync(real).isDirectory()) throw new HostPathError(`host file "${path}" is a directory`);
-  const parent = openHostDir(nodePath.dirname(real), { readonly: options.readonly, confinement: options.confinement ?? detectConfinement() });
+  const parent = openHostDir(nodePath.dirname(real), { readonly: options.readonly, confinement: options.confinement ?? detectConfinement(), quota: options.quota });
   parent.pinned = true;
   return new HostFileMount(parent, nodePath.basename(real));
 }

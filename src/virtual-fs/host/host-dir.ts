@@ -15,6 +15,7 @@
  * checks the opened object against an lstat taken just before it. That narrows but does
  * not close the race with a concurrent host process swapping an ancestor (documented).
  */
+import type { ByteQuota } from '../quota.js';
 import fs from 'node:fs';
 import { compareNames } from '../../util/names.js';
 import { fail } from '../errors.js';
@@ -448,13 +449,15 @@ export class HostDir extends DirHandle {
 }
 
 /** An error opening a host path given by the embedder or the policy (not by the guest). */
-export class HostPathError extends Error {}
+export class HostPathError extends Error {
+  readonly userFacing = true;
+}
 
 /**
  * A confined handle on host directory `path`. The path itself is the embedder's choice
  * and is resolved once, here; from then on the guest reaches only what is below it.
  */
-export function openHostDir(path: string, options: { readonly: boolean; confinement?: 'proc' | 'path' }): HostDir {
+export function openHostDir(path: string, options: { readonly: boolean; confinement?: 'proc' | 'path'; quota?: ByteQuota | undefined }): HostDir {
   const confinement = options.confinement ?? detectConfinement();
   let real: string;
   let fd: number;
@@ -467,5 +470,5 @@ export function openHostDir(path: string, options: { readonly: boolean; confinem
     throw new HostPathError(`host directory "${path}" ${why}`);
   }
   const st = fs.fstatSync(fd, { bigint: true });
-  return new HostDir(fd, { confinement, readonly: options.readonly }, real, { dev: st.dev, ino: st.ino });
+  return new HostDir(fd, { confinement, readonly: options.readonly, quota: options.quota }, real, { dev: st.dev, ino: st.ino });
 }

@@ -118,6 +118,20 @@ export class HostFile extends Handle {
       if (!this.positional) fail('spipe', 'not seekable');
       if (offset < 0n || offset > MAX_OFFSET) fail('inval', 'offset out of range');
     }
+    const quota = this.ctx.quota;
+    if (quota) {
+      const granted = quota.take(src.byteLength);
+      let n = 0;
+      try {
+        return (n = this.writeHost(fd, granted < src.byteLength ? src.subarray(0, granted) : src, offset));
+      } finally {
+        quota.refund(granted - n);
+      }
+    }
+    return this.writeHost(fd, src, offset);
+  }
+
+  private writeHost(fd: number, src: Uint8Array, offset: bigint | undefined): number {
     try {
       if (!this.positional) return fs.writeSync(fd, src, 0, src.byteLength, null);
       if (offset !== undefined) return fs.writeSync(fd, src, 0, src.byteLength, writePosition(offset));
@@ -127,7 +141,7 @@ export class HostFile extends Handle {
       return n;
     } catch (e) {
       if (!this.nowUnpositioned(e) || offset !== undefined) return this.failHost(e, 'write');
-      return this.write(src);
+      return this.writeHost(fd, src, undefined);
     }
   }
 

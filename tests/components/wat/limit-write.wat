@@ -1,0 +1,42 @@
+;; Writes 16 bytes ten times to "out.txt" (created under preopen fd 3) and ten times to
+;; stdout, ignoring failures, then prints "<file errno> <stdout errno>\n" (the last
+;; write's) to stderr: the guest of limits.write-bytes and limits.stdout-bytes.
+(module
+  (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 64) "0123456789abcde\n")
+  (data (i32.const 200) "out.txt")
+  (func $itoa (param $v i32) (param $end i32) (result i32)
+    (loop $more
+      (local.set $end (i32.sub (local.get $end) (i32.const 1)))
+      (i32.store8 (local.get $end) (i32.add (i32.const 48) (i32.rem_u (local.get $v) (i32.const 10))))
+      (local.set $v (i32.div_u (local.get $v) (i32.const 10)))
+      (br_if $more (local.get $v)))
+    (local.get $end))
+  (func $ten (param $fd i32) (result i32)
+    (local $i i32) (local $err i32)
+    (i32.store (i32.const 16) (i32.const 64))
+    (i32.store (i32.const 20) (i32.const 16))
+    (block $done (loop $again
+      (br_if $done (i32.eq (local.get $i) (i32.const 10)))
+      (local.set $err (call $fd_write (local.get $fd) (i32.const 16) (i32.const 1) (i32.const 24)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $again)))
+    (local.get $err))
+  (func (export "_start")
+    (local $ferr i32) (local $serr i32) (local $at i32)
+    ;; oflags CREAT|TRUNC; the new fd lands at 300
+    (local.set $ferr (call $path_open (i32.const 3) (i32.const 0) (i32.const 200) (i32.const 7)
+      (i32.const 9) (i64.const -1) (i64.const -1) (i32.const 0) (i32.const 300)))
+    (if (i32.eqz (local.get $ferr))
+      (then (local.set $ferr (call $ten (i32.load (i32.const 300))))))
+    (local.set $serr (call $ten (i32.const 1)))
+    (i32.store8 (i32.const 999) (i32.const 10))
+    (local.set $at (call $itoa (local.get $serr) (i32.const 999)))
+    (local.set $at (i32.sub (local.get $at) (i32.const 1)))
+    (i32.store8 (local.get $at) (i32.const 32))
+    (local.set $at (call $itoa (local.get $ferr) (local.get $at)))
+    (i32.store (i32.const 16) (local.get $at))
+    (i32.store (i32.const 20) (i32.sub (i32.const 1000) (local.get $at)))
+    (drop (call $fd_write (i32.const 2) (i32.const 16) (i32.const 1) (i32.const 24)))))
