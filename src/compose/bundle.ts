@@ -139,6 +139,9 @@ export async function composeBundle(options: ComposeOptions): Promise<ComposeRes
       if (!readComponent(bin.bytes).exports.some((e) => /^wasi:cli\/run(@|$)/.test(e.name))) {
         throw new ComposeError(`${file} does not export wasi:cli/run, so it is not a command a bundle can run; compose without the app for the adapter (preview2Imports)`);
       }
+      if (report.abi === 'preview3') {
+        throw new ComposeError(`${file} is a WASI 0.3 component, which bundles do not run yet; run it with \`wasi-virt run\` on Node >= 25 (docs/preview3.md)`);
+      }
     }
     const missing = report.imports.filter((i) => i.effect === 'unprovided');
     if (missing.length > 0) {
