@@ -25,12 +25,13 @@ export {
   type KernelOptions, type LimitName, type InputSource, type OutputSink, type Platform,
 } from './adapter/kernel/index.js';
 export { runEnding, exitStatus, TRAP_EXIT, USAGE_EXIT, INTERNAL_EXIT, type RunEnding } from './adapter/kernel/ending.js';
-export { createPreview1, type Preview1, type Preview1Options } from './adapter/preview1/index.js';
+export { createPreview1, ModuleShapeError, type Preview1, type Preview1Options } from './adapter/preview1/index.js';
 export { PolicyBuilder, EnvBuilder, FsBuilder, StdioBuilder } from './policy/builder.js';
 export { validatePolicy } from './policy/validate.js';
 export { parsePolicyText, formatFromName, type PolicyFormat } from './policy/parse.js';
 export { PolicyError, PolicyFileError, formatPath } from './policy/errors.js';
 export { createPreview2, classesOf, WASI_VERSIONS, type Preview2Options, type ImportObject as Preview2Imports, type NetworkProvider } from './adapter/preview2/index.js';
+export { createPreview3, WASI_P3_VERSION, type Preview3Options, type Network3 } from './adapter/preview3/index.js';
 export { runModule, detectVersion, UnresolvedImportError, type RunModuleOptions } from './adapter/preview1/run.js';
 export { runToCompletion, NotACommandError } from './adapter/preview2/run-exports.js';
 export { webPlatform, ConsoleSink } from './adapter/web/platform.js';

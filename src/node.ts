@@ -9,6 +9,9 @@ export {
 } from './virtual-fs/snapshot-builder.js';
 export { loadPolicyFile, loadPolicyFileSync, type LoadOptions } from './policy/load.js';
 export { runComponent, instantiateComponent, loadComponent, runToCompletion, type RunComponentOptions } from './adapter/preview2/instantiate.js';
+export {
+  runComponent3, instantiateComponent3, runToCompletion3, isPreview3Command, hasJspi, JspiMissingError,
+} from './adapter/preview3/instantiate.js';
 export { transpileComponent, cacheDir, ComponentLoadError } from './adapter/preview2/transpile.js';
 export { loadNetwork } from './adapter/preview2/network-node.js';
 export { WASI, runModule, type WASIOptions } from './wasi.js';

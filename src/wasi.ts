@@ -20,6 +20,7 @@ import type { Imports } from './adapter/preview1/context.js';
 import { runModule as runModuleOn, type RunModuleOptions } from './adapter/preview1/run.js';
 import { terminate } from './adapter/node/terminate.js';
 import type { Policy } from './policy/types.js';
+import { validatePolicy } from './policy/validate.js';
 
 export interface WASIOptions {
   /** Which ABI to provide: 'preview1' (wasi_snapshot_preview1) or 'unstable' (wasi_unstable). Required, as in node:wasi. */
@@ -151,14 +152,16 @@ export class WASI {
         throw nodeError(Error, 'UVWASI_EBADF', `options.${name}: fd ${fd} is not open`);
       }
     }
+    // Validated before anything is opened, so a bad policy leaves nothing behind.
+    const given = options.policy === undefined ? undefined : validatePolicy(options.policy);
     const platform: Platform = nodePlatform(fds);
-    const policy = options.policy ?? nodeWasiPolicy(env ?? []);
+    const policy = given ?? nodeWasiPolicy(env ?? []);
     this.host = new Kernel({
       policy,
       args,
       // With a policy, `env` lists the candidates its rule filters; a policy without an
       // env rule still sees nothing unless it was given (node:wasi never inherits).
-      env: options.policy ? (env ? Object.fromEntries(env) : options.policy.env ? process.env : {}) : {},
+      env: given ? (env ? Object.fromEntries(env) : given.env ? process.env : {}) : {},
       preopens,
       platform,
       trace: options.trace,

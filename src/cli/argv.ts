@@ -22,7 +22,7 @@ const STDIO_WORDS = new Set(['allow', 'ignore', 'deny']);
 
 export const BOOLEAN_FLAGS = [
   'allow-all', 'allow-clocks', 'allow-exit', 'allow-fs', 'allow-http', 'allow-random', 'allow-sockets',
-  'allow-stdio', 'debug', 'inline', 'json',
+  'allow-stdio', 'debug', 'inline', 'json', 'keep-vcs',
 ] as const;
 const BOOLEAN_SET = new Set<string>(BOOLEAN_FLAGS.map((f) => `--${f}`));
 
@@ -136,6 +136,8 @@ export function toCliFlags(argv: Argv): CliFlags {
     mount: list(argv.mount),
     include: list(argv.include),
     exclude: list(argv.exclude),
+    keepVcs: bool(argv['keep-vcs']),
+    outsideSymlinks: str(argv['outside-symlinks']),
     preopen: list(argv.preopen),
     dir: list(argv.dir),
     mapdir: list(argv.mapdir),

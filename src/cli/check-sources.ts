@@ -6,6 +6,7 @@
 import { closeSync, openSync, opendirSync, statSync, type Stats } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FsEntry, Policy } from '../policy/types.js';
+import { nestedKey } from '../policy/guest-path.js';
 import { hostReason } from '../util/host-error.js';
 import { CliError } from './errors.js';
 
@@ -32,7 +33,7 @@ export function checkMountSources(policy: Policy, options: CheckOptions = {}): v
   const cwd = options.cwd ?? process.cwd();
   const visit = (guest: string, entry: FsEntry, root: boolean): void => {
     if ('dir' in entry) {
-      for (const [name, child] of Object.entries(entry.dir)) visit(`${guest.replace(/\/$/, '')}/${name}`, child, false);
+      for (const [name, child] of Object.entries(entry.dir)) visit(nestedKey(guest, [name]), child, false);
       return;
     }
     if ('virtualize' in entry) {

@@ -28,14 +28,23 @@ export async function composeCommand(req: ComposeRequest): Promise<number> {
   const files = result.mounts.reduce((n, m) => n + m.files, 0);
   const mounts = result.mounts.length === 0 ? '' : `, ${countOf(result.mounts.length, 'mount')} (${countOf(files, 'file')}, ${
     formatBytes(result.mounts.reduce((n, m) => n + m.contentBytes, 0))})`;
-  const lines = [`wrote ${entry}: ${what}${mounts}; ${countOf(result.files.length, 'file')}, ${formatBytes(result.totalBytes)}`];
+  const lines = [`wrote ${entry}: ${what}${mounts}; ${countOf(result.files.length, 'file')}, ${formatBytes(result.totalBytes)}${stdioNote(req.policy)}`];
   if (result.kind !== 'adapter') lines.push(`run it: node ${entry} [args]`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
 
-
-
+/** Compose denies stdio by default, so a bundle that prints nothing says why on the summary line. */
+function stdioNote(policy: Policy): string {
+  const stdio = policy.stdio;
+  if (!stdio) return '';
+  const shut = (['stdin', 'stdout', 'stderr'] as const).filter((s) => stdio[s] !== 'allow');
+  if (shut.length === 0) return '';
+  if (shut.length === 3 && stdio.stdin === stdio.stdout && stdio.stdout === stdio.stderr) {
+    return `; stdio is ${stdio.stdout === 'deny' ? 'denied' : 'ignored'}, so the app prints nothing (--allow-stdio allows it)`;
+  }
+  return `; ${shut.map((s) => `${s} = ${stdio[s]}`).join(', ')} (${shut.map((s) => `--${s}=allow`).join(' ')} allows ${shut.length > 1 ? 'them' : 'it'})`;
+}
 
 /** The app a command was given (main.ts checked it exists; it can still vanish or be unreadable). */
 export function readAppFile(file: string): Uint8Array {

@@ -10,7 +10,7 @@
  * keeps that subsystem denied. Mounts and preopens from flags replace a file's entry for
  * the same guest path; two flags naming one guest path are an error.
  */
-import type { FsEntry, HostEnv, LimitsPolicy, Policy, StdioMode, StdioPolicy, Toggle } from '../policy/types.js';
+import type { FsEntry, HostEnv, LimitsPolicy, Policy, StdioMode, StdioPolicy, Toggle, VirtualizeOptions } from '../policy/types.js';
 import { PolicyError } from '../policy/errors.js';
 import { normalizeGuestPath } from '../policy/guest-path.js';
 import { envName, validatePolicy } from '../policy/validate.js';
@@ -42,6 +42,10 @@ export interface CliFlags {
   /** Globs applied to every `--mount`. */
   include?: string[];
   exclude?: string[];
+  /** Embed version-control folders in every `--mount` too. */
+  keepVcs?: boolean;
+  /** `error` or `skip`: what every `--mount` does with a symlink leaving it. */
+  outsideSymlinks?: string;
   /** `--preopen GUEST=HOSTPATH[:ro]`: a host directory opened at run time. */
   preopen?: string[];
   /** wasmtime's `--dir HOST[::GUEST]` (run only). */
@@ -103,7 +107,8 @@ export function policyFromFlags(flags: CliFlags, options: FlagsOptions): Policy 
     const t = toggle(flags.allowAll);
     p.clocks = p.exit = p.http = p.random = p.sockets = t;
     env.host = flags.allowAll ? 'all' : 'none';
-    fs['host-preopens'] = flags.allowAll;
+    // Under run the CLI is the embedder and supplies no preopens of its own (see below).
+    fs['host-preopens'] = flags.allowAll && options.mode !== 'run';
     p.stdio = stdioAll(flags.allowAll ? 'allow' : 'deny');
   }
   if (flags.allowClocks !== undefined) p.clocks = toggle(flags.allowClocks);
@@ -112,6 +117,11 @@ export function policyFromFlags(flags: CliFlags, options: FlagsOptions): Policy 
   if (flags.allowRandom !== undefined) p.random = toggle(flags.allowRandom);
   if (flags.allowSockets !== undefined) p.sockets = toggle(flags.allowSockets);
   if (flags.allowFs !== undefined) fs['host-preopens'] = flags.allowFs;
+  if (options.mode === 'run' && flags.allowFs) {
+    // fs.host-preopens exposes directories an embedder hands over at run time (a bundle's
+    // caller, the WASI class); run's only directories are its own flags, so it would do nothing.
+    throw new CliError('--allow-fs exposes preopens an embedder supplies at run time, and run supplies none: give directories with --dir HOST[::GUEST] or --preopen GUEST=HOST');
+  }
   if (flags.allowStdio !== undefined) p.stdio = stdioAll(flags.allowStdio ? 'allow' : 'deny');
   if (flags.stdio !== undefined) p.stdio = stdioAll(stdioMode('--stdio', flags.stdio));
   for (const stream of ['stdin', 'stdout', 'stderr'] as const) {
@@ -227,13 +237,22 @@ function applyMounts(preopens: Record<string, FsEntry>, flags: CliFlags): void {
   if ((globs.include.length > 0 || globs.exclude.length > 0) && (flags.mount ?? []).length === 0) {
     throw new CliError('--include / --exclude apply to --mount, and no --mount was given');
   }
+  const outside = flags.outsideSymlinks;
+  if (outside !== undefined && outside !== 'error' && outside !== 'skip') {
+    throw new CliError(`--outside-symlinks expects error or skip, got "${outside}"`);
+  }
+  if ((outside !== undefined || flags.keepVcs !== undefined) && (flags.mount ?? []).length === 0) {
+    throw new CliError(`${outside !== undefined ? '--outside-symlinks' : '--keep-vcs'} applies to --mount, and no --mount was given`);
+  }
 
   for (const v of flags.mount ?? []) {
     const [guest, host] = split('--mount', v, '=', 'GUEST=HOSTDIR');
-    const opts: { path: string; include?: string[]; exclude?: string[] } = { path: host };
+    const opts: VirtualizeOptions = { path: host };
     if (globs.include.length > 0) opts.include = [...globs.include];
     if (globs.exclude.length > 0) opts.exclude = [...globs.exclude];
-    placed.push({ guest: guestPath('--mount', v, guest), entry: { virtualize: opts.include || opts.exclude ? opts : host }, flag: `--mount ${v}` });
+    if (flags.keepVcs) opts['keep-vcs'] = true;
+    if (outside !== undefined) opts['outside-symlinks'] = outside;
+    placed.push({ guest: guestPath('--mount', v, guest), entry: { virtualize: Object.keys(opts).length > 1 ? opts : host }, flag: `--mount ${v}` });
   }
   for (const v of flags.preopen ?? []) {
     const [guest, rest] = split('--preopen', v, '=', 'GUEST=HOSTPATH[:ro]');

@@ -18,7 +18,7 @@ export interface InspectRequest {
 
 export async function inspectCommand(req: InspectRequest): Promise<number> {
   const bin = await appBinary(readAppFile(req.file), basename(req.file));
-  const mounts = buildMounts(req.policy).map((m) => m.summary);
+  const mounts = buildMounts(req.policy, { explain: true }).map((m) => m.summary);
   const report = await inspectApp({ file: req.file, kind: bin.kind, bytes: bin.bytes, policy: req.policy, mounts });
   process.stdout.write(req.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
   return 0;

@@ -56,7 +56,9 @@ function policyOptions(y: Argv, mode: CommandMode | 'any'): Argv {
     .option('env', { alias: 'e', type: 'string', group: ENV, describe: '-e K=V: set a guest variable (repeatable; the value is everything after the first "=", commas included). -e NAME: let host variable NAME through (wasmtime\'s --env NAME)' })
     .option('mount', { type: 'string', group: FILES, describe: '--mount GUEST=HOSTPATH: embed HOSTPATH (a directory, or a single file at an absolute GUEST) read-only at guest path GUEST, read when the policy is built (a snapshot; repeatable)' })
     .option('include', { type: 'string', group: FILES, describe: '--include GLOB: keep only files matching GLOB (relative to the mounted dir) in every --mount (repeatable)' })
-    .option('exclude', { type: 'string', group: FILES, describe: '--exclude GLOB: leave out files and directories matching GLOB from every --mount (repeatable)' })
+    .option('exclude', { type: 'string', group: FILES, describe: '--exclude GLOB: leave out files and directories (with all they hold) matching GLOB from every --mount, besides .git and the other version-control folders (repeatable)' })
+    .option('keep-vcs', { type: 'boolean', group: FILES, describe: 'Embed version-control folders (.git, .hg, .svn, ...) in every --mount too; they are left out by default' })
+    .option('outside-symlinks', { type: 'string', group: FILES, describe: '--outside-symlinks error|skip: a symlink in a --mount that points outside it refuses the build (error, default) or is left out (skip)' })
     .option('preopen', { type: 'string', group: FILES, describe: '--preopen GUEST=HOSTPATH[:ro]: open host directory HOSTPATH at GUEST when the guest starts, confined to it; :ro closes every write path (repeatable)' });
   if (mode !== 'compose') {
     y.option('dir', { type: 'string', group: FILES, describe: '--dir HOST[::GUEST] (wasmtime): same as --preopen GUEST=HOST, read-write; with HOST alone the guest path is HOST as written (e.g. --dir . gives ".")' })
@@ -76,6 +78,29 @@ function policyOptions(y: Argv, mode: CommandMode | 'any'): Argv {
     .option('wasi-version', { type: 'string', group: OTHER, describe: '--wasi-version VER: accepted so WASI-Virt command lines work, and ignored (every WASI 0.2.x import is served)' });
 }
 
+/** Commands other than the default (compose), as the first word names them. */
+export const COMMANDS = ['run', 'inspect', 'policy'] as const;
+
+/**
+ * Every long flag a command takes (aliases included), read off the same option calls
+ * the parser is built from, so a typo can be named before yargs misreads it.
+ */
+export function flagNames(command: Chosen['command']): string[] {
+  const names: string[] = ['help', 'version'];
+  const collect = {
+    option(name: string, o: { alias?: string }) {
+      names.push(name);
+      if (o.alias && o.alias.length > 1) names.push(o.alias);
+      return collect;
+    },
+  };
+  policyOptions(collect as unknown as Argv, command === 'run' ? 'run' : command === 'compose' ? 'compose' : 'any');
+  if (command === 'compose') names.push('out', 'inline');
+  if (command === 'inspect') names.push('json', 'for');
+  if (command === 'policy') names.push('for');
+  return names;
+}
+
 const FOR = { type: 'string', choices: ['run', 'compose'], group: OTHER, describe: 'Which command\'s defaults apply (default compose)' } as const;
 
 export function buildCli(argv: string[], version: string, choose: (c: Chosen) => void): Argv {
@@ -91,7 +116,7 @@ export function buildCli(argv: string[], version: string, choose: (c: Chosen) =>
     'Compose: write a runnable bundle of app.wasm that carries the policy (and the --mount snapshots). Without app, only the virtual host.',
     'compose', (c) => c
       .positional('app', { type: 'string', describe: 'A preview1 core module or a preview2 component' })
-      .option('out', { alias: 'o', type: 'string', group: OTHER, describe: '--out DIR: where to write the bundle (required)' })
+      .option('out', { alias: 'o', type: 'string', group: OTHER, describe: '--out DIR: the directory to write the bundle into: DIR/<app>.js to run, the app, snapshots, the runtime (required; not a .wasm file)' })
       .option('inline', { type: 'boolean', group: OTHER, describe: 'Write the bundle as one self-contained ES module (app, snapshots and runtime inside <name>.js), for a CDN, a worker or a data: URL' })
       .example('$0 app.wasm --mount /=./site --allow-stdio -o out/', 'embed ./site as the guest\'s /, print to the host\'s stdio'));
   y = command(y, 'run', 'run <app> [args..]',

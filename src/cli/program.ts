@@ -4,10 +4,11 @@
  * and exit status 2. `main` returns the exit status instead of exiting (src/cli/main.ts
  * sets it), so stdout is flushed before Node exits.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isUserFacing, oneLine, CliError, INTERNAL_EXIT, USAGE_EXIT } from './errors.js';
 import { prepareArgv, toCliFlags, usageMessage } from './argv.js';
 import { buildCli, YargsUsageError, type Chosen } from './options.js';
+import { checkWords } from './unknown-words.js';
 import { policyFromFlags, type CommandMode } from './flags.js';
 import { checkAppFile, checkMountSources } from './check-sources.js';
 import type { Policy } from '../policy/types.js';
@@ -17,6 +18,7 @@ export async function main(raw: readonly string[]): Promise<number> {
   const dashdash = raw.indexOf('--');
   const debug = (dashdash < 0 ? raw : raw.slice(0, dashdash)).includes('--debug');
   try {
+    checkWords(raw);
     let chosen: Chosen | undefined;
     const cli = buildCli(prepareArgv(raw), version(), (c) => {
       chosen = c;
@@ -50,6 +52,9 @@ async function dispatch({ command, argv }: Chosen): Promise<number> {
       if (guestArgs.length > 0) throw new CliError('compose takes no guest arguments; set "args" in a --config policy file');
       const out = lastString(argv.out);
       if (!out) throw new CliError('compose needs -o/--out DIR (see wasi-virt --help)');
+      if (/\.wasm$/i.test(out) && !isDirectory(out)) {
+        throw new CliError(`-o "${out}": -o names the directory the bundle is written into (an entry .js, the app, its snapshots), not a .wasm file; give a directory, e.g. -o ${out.replace(/\.wasm$/i, '')}/`);
+      }
       const policy = resolve('compose');
       if (app !== undefined) checkAppFile(app);
       checkMountSources(policy);
@@ -75,6 +80,10 @@ async function dispatch({ command, argv }: Chosen): Promise<number> {
 
 function forMode(argv: Record<string, unknown>): CommandMode {
   return lastString(argv.for) === 'run' ? 'run' : 'compose';
+}
+
+function isDirectory(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 }
 
 function lastString(v: unknown): string | undefined {

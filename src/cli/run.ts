@@ -17,6 +17,7 @@ import { basename } from 'node:path';
 import { nodePlatform } from '../adapter/node/platform.js';
 import { messageOf, reportFailure, say } from '../adapter/node/report.js';
 import { runModule } from '../adapter/preview1/run.js';
+import { NotStartedError } from '../adapter/preview1/context.js';
 import type { Policy } from '../policy/types.js';
 import { appBinary, type AppBinary } from '../util/app.js';
 import { USAGE_EXIT, isUserFacing } from './errors.js';
@@ -76,17 +77,23 @@ export async function runCommand(req: RunRequest): Promise<number> {
     return refuse(`${req.file} is not a command: it exports no _start function (a library or reactor cannot be run)`);
   }
 
+  if (req.policy.cwd !== undefined) {
+    return refuse(`cannot run ${req.file} with cwd "${req.policy.cwd}": a preview1 module has no initial directory to set (wasi-libc starts in "/" and preview1 has no call to ask); --cwd applies to components (wasi:cli initial-cwd)`);
+  }
   if (timeout !== undefined) return timed('module', bytes);
   const debug = req.debug || req.policy.debug === true;
   try {
     const { code } = await runModule(module, {
       policy: req.policy,
       args: [basename(req.file), ...req.guestArgs],
-      platform: nodePlatform(),
+      platform: nodePlatform({ orderHostWrites: false }),
       trace: debug,
     });
     return code;
   } catch (err) {
+    if (err instanceof NotStartedError) {
+      return refuse(`cannot run ${req.file}: its start section calls WASI, which needs the module's exported memory, bound only once instantiation ends; make the call from _start`);
+    }
     // runModule has delivered the guest's output and released the host by now.
     return reportFailure(err, req.file, debug);
   }

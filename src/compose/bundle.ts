@@ -10,6 +10,7 @@ import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, 
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import type { Policy } from '../policy/types.js';
+import { validatePolicy } from '../policy/validate.js';
 import { networkNeeds } from '../adapter/preview2/component.js';
 import { BUNDLE_FORMAT, type BundleManifest, type ComponentApp, type CoreApp } from '../adapter/bundle/manifest.js';
 import { appBinary } from '../util/app.js';
@@ -110,7 +111,8 @@ export async function composeBundle(options: ComposeOptions): Promise<ComposeRes
   const root = options.distRoot ?? distRoot();
   const name = options.name ?? defaultName(options.app?.file);
   if (!/^[^/\\\0]+$/.test(name) || name === '.' || name === '..') throw new ComposeError(`bundle name "${name}" is not a file name`);
-  const policy: Policy = options.debug ? { ...options.policy, debug: true } : { ...options.policy };
+  const given = validatePolicy(options.policy);
+  const policy: Policy = options.debug ? { ...given, debug: true } : given;
   const pending: PendingFile[] = [];
   let app: CoreApp | ComponentApp | undefined;
   let report: InspectReport | undefined;
@@ -136,6 +138,9 @@ export async function composeBundle(options: ComposeOptions): Promise<ComposeRes
       report = await inspectApp({ file, kind: 'component', bytes: bin.bytes, policy });
       if (!readComponent(bin.bytes).exports.some((e) => /^wasi:cli\/run(@|$)/.test(e.name))) {
         throw new ComposeError(`${file} does not export wasi:cli/run, so it is not a command a bundle can run; compose without the app for the adapter (preview2Imports)`);
+      }
+      if (report.abi === 'preview3') {
+        throw new ComposeError(`${file} is a WASI 0.3 component, which bundles do not run yet; run it with \`wasi-virt run\` on Node >= 25 (docs/preview3.md)`);
       }
     }
     const missing = report.imports.filter((i) => i.effect === 'unprovided');

@@ -9,7 +9,7 @@
 import { realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { readSnapshotHeader } from '../virtual-fs/snapshot.js';
-import { buildSnapshot, DEFAULT_EXCLUDE } from '../virtual-fs/snapshot-builder.js';
+import { buildSnapshot, type LeftOut } from '../virtual-fs/snapshot-builder.js';
 import type { Policy, VirtualizeOptions } from '../policy/types.js';
 import type { SnapshotEntry } from '../adapter/bundle/manifest.js';
 import { virtualizeEntries } from '../adapter/bundle/mounts.js';
@@ -42,6 +42,8 @@ export interface BuildMountsOptions {
    * would otherwise embed the previous bundle in the next one, growing it each time.
    */
   leaveOut?: string;
+  /** List what each mount's exclude patterns left out (inspect; a walk per pattern). */
+  explain?: boolean;
 }
 
 /** The real path of `p`, or of its nearest existing ancestor joined with the rest. */
@@ -64,7 +66,7 @@ function withoutOutput(opts: VirtualizeOptions, leaveOut: string | undefined): V
   if (!leaveOut) return opts;
   const rel = relative(realish(opts.path), realish(leaveOut));
   if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return opts;
-  return { ...opts, exclude: [...(opts.exclude ?? DEFAULT_EXCLUDE), globEscape(rel)] };
+  return { ...opts, exclude: [...(opts.exclude ?? []), globEscape(rel)] };
 }
 
 /** Build (or take from `prebuilt`, by key) the snapshot of every mount of `policy`. */
@@ -72,8 +74,12 @@ export function buildMounts(policy: Policy, options: BuildMountsOptions = {}): B
   const build = options.build ?? defaultBuilder;
   return virtualizeEntries(policy).map(({ key, options: opts }) => {
     let bytes: Uint8Array;
+    let leftOut: LeftOut[] | undefined;
     try {
-      bytes = options.prebuilt?.[key] ?? build(withoutOutput(opts, options.leaveOut));
+      const prebuilt = options.prebuilt?.[key];
+      if (prebuilt) bytes = prebuilt;
+      else if (options.explain && !options.build) ({ bytes, leftOut } = buildSnapshot({ ...withoutOutput(opts, options.leaveOut), explain: true }));
+      else bytes = build(withoutOutput(opts, options.leaveOut));
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       throw new MountBuildError(`mount "${key}": ${msg}`);
@@ -93,6 +99,7 @@ export function buildMounts(policy: Policy, options: BuildMountsOptions = {}): B
         contentBytes: h.contentBytes,
         snapshotBytes: h.totalBytes,
         root: h.rootType,
+        ...(leftOut?.length ? { leftOut } : {}),
       },
     };
   });

@@ -10,6 +10,7 @@
 import { DEFAULT_START, DEFAULT_STEP_NS } from '../adapter/kernel/clocks.js';
 import { DEFAULT_SEED } from '../adapter/kernel/random.js';
 import type { FsEntry, Policy } from '../policy/types.js';
+import { nestedKey } from '../policy/guest-path.js';
 
 export type Effect = 'passthrough' | 'virtualized' | 'ignored' | 'denied' | 'unprovided';
 
@@ -117,7 +118,7 @@ export function fsPlaces(policy: Policy): FsPlace[] {
   const visit = (guest: string, entry: FsEntry, top: boolean): void => {
     if ('dir' in entry) {
       if (top) out.push({ guest, what: 'memory' });
-      for (const [name, child] of Object.entries(entry.dir)) visit(`${guest.replace(/\/+$/, '')}/${name}`, child, false);
+      for (const [name, child] of Object.entries(entry.dir)) visit(nestedKey(guest, [name]), child, false);
     } else if ('virtualize' in entry) {
       out.push({ guest, what: 'snapshot', host: typeof entry.virtualize === 'string' ? entry.virtualize : entry.virtualize.path });
     } else if ('runtime-dir' in entry) {

@@ -3,6 +3,7 @@
  * preview2 interfaces by their unversioned name. An import nothing here names is not one
  * wasi-virt provides (instantiation would fail unless the embedder supplies it).
  */
+import { WASI_P3_VERSION } from '../adapter/preview3/version.js';
 import type { Facet } from './effects.js';
 
 export const PREVIEW1_MODULES = ['wasi_snapshot_preview1', 'wasi_unstable'] as const;
@@ -61,7 +62,44 @@ export const PREVIEW2_FACETS: Record<string, Facet[]> = {
   'wasi:http/outgoing-handler': ['http'],
 };
 
-/** WASI 0.2.x is served (later 0.2 revisions only add members); other versions are not. */
+/** WASI 0.3 interfaces the preview3 face serves (0.3 has no wasi:io; its `types` interfaces hold only types). */
+export const PREVIEW3_FACETS: Record<string, Facet[]> = {
+  'wasi:cli/environment': ['env', 'args'],
+  'wasi:cli/exit': ['exit'],
+  'wasi:cli/stdin': ['stdin'],
+  'wasi:cli/stdout': ['stdout'],
+  'wasi:cli/stderr': ['stderr'],
+  'wasi:cli/terminal-input': ['terminal'],
+  'wasi:cli/terminal-output': ['terminal'],
+  'wasi:cli/terminal-stdin': ['stdin'],
+  'wasi:cli/terminal-stdout': ['stdout'],
+  'wasi:cli/terminal-stderr': ['stderr'],
+  'wasi:cli/types': ['io'],
+  'wasi:clocks/monotonic-clock': ['clocks'],
+  'wasi:clocks/system-clock': ['clocks'],
+  'wasi:clocks/types': ['clocks'],
+  'wasi:filesystem/types': ['fs'],
+  'wasi:filesystem/preopens': ['fs'],
+  'wasi:random/random': ['random'],
+  'wasi:random/insecure': ['random'],
+  'wasi:random/insecure-seed': ['random'],
+  'wasi:sockets/types': ['sockets'],
+  'wasi:sockets/ip-name-lookup': ['sockets'],
+  'wasi:http/types': ['http'],
+  'wasi:http/client': ['http'],
+};
+
+/** The facets of a WASI interface at a version, or undefined when wasi-virt does not serve it. */
+export function facetsOf(iface: string, version: string | undefined): Facet[] | undefined {
+  return version === WASI_P3_VERSION ? PREVIEW3_FACETS[iface] : PREVIEW2_FACETS[iface];
+}
+
+/** WASI 0.2.x is served (later 0.2 revisions only add members), and the one 0.3 candidate; other versions are not. */
 export function servedVersion(version: string | undefined): boolean {
-  return version === undefined || /^0\.2\.\d+(?:[-+].*)?$/.test(version);
+  return version === undefined || version === WASI_P3_VERSION || /^0\.2\.\d+(?:[-+].*)?$/.test(version);
+}
+
+/** A WASI 0.3 import (its component needs JSPI to run). */
+export function isPreview3Version(version: string | undefined): boolean {
+  return version?.startsWith('0.3.') ?? false;
 }

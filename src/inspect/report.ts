@@ -4,10 +4,11 @@
  * the caller supplies the binary, the policy and the summaries of the built snapshots.
  */
 import type { Policy } from '../policy/types.js';
+import { validatePolicy } from '../policy/validate.js';
 import { readComponent, splitVersion } from './component-binary.js';
 import { facetRule, REACH, type Effect, type Facet, type Rule } from './effects.js';
 import { limitLines, type LimitLine } from './limits.js';
-import { PREVIEW1_FACETS, PREVIEW1_MODULES, PREVIEW2_FACETS, servedVersion } from './imports.js';
+import { facetsOf, isPreview3Version, PREVIEW1_FACETS, PREVIEW1_MODULES, servedVersion } from './imports.js';
 import { countOf, formatBytes } from '../util/format.js';
 
 export interface ImportEntry {
@@ -43,6 +44,8 @@ export interface MountSummary {
   /** The snapshot's own size (what a bundle carries). */
   snapshotBytes: number;
   root: 'directory' | 'regular-file';
+  /** What the exclude patterns left out and by which pattern (when the build was asked to say). */
+  leftOut?: { path: string; rule: string }[];
 }
 
 /** Version of the report's JSON shape; bumped when a field changes meaning or goes away. */
@@ -53,7 +56,7 @@ export interface InspectReport {
   file: string;
   kind: 'module' | 'component';
   /** The WASI flavour the imports use: preview1, wasi_unstable, preview2, or none. */
-  abi: 'preview1' | 'wasi_unstable' | 'preview2' | 'none';
+  abi: 'preview1' | 'wasi_unstable' | 'preview2' | 'preview3' | 'none';
   imports: ImportEntry[];
   exports: string[];
   /** The rule of every facet some import reaches, by facet. */
@@ -79,7 +82,7 @@ export interface InspectInput {
 }
 
 export async function inspectApp(input: InspectInput): Promise<InspectReport> {
-  const { policy } = input;
+  const policy = validatePolicy(input.policy);
   const entries: ImportEntry[] = [];
   let exports: string[];
   let abi: InspectReport['abi'] = 'none';
@@ -117,12 +120,13 @@ export async function inspectApp(input: InspectInput): Promise<InspectReport> {
     for (const i of summary.imports) {
       const { interface: iface, version } = splitVersion(i.name);
       const base = { name: i.name, interface: iface, ...(version ? { version } : {}), kind: i.kind };
-      const facets = PREVIEW2_FACETS[iface];
-      if (iface.startsWith('wasi:')) abi = 'preview2';
+      const facets = facetsOf(iface, version);
+      // A component importing any WASI 0.3 interface is a 0.3 component (it also imports 0.2 ones).
+      if (iface.startsWith('wasi:') && abi !== 'preview3') abi = isPreview3Version(version) ? 'preview3' : 'preview2';
       if (!facets) {
         entries.push(unprovided(base, iface.startsWith('wasi:') ? `${iface} is not an interface wasi-virt serves` : 'not a WASI import: the embedder must supply it'));
       } else if (!servedVersion(version)) {
-        entries.push(unprovided(base, `WASI ${version} is not served (wasi-virt serves 0.2.x)`));
+        entries.push(unprovided(base, `WASI ${version} is not served (wasi-virt serves 0.2.x and 0.3.0-rc-2026-03-15)`));
       } else {
         entries.push(wasi({ ...base, facets }));
       }
@@ -192,6 +196,11 @@ export function formatReport(r: InspectReport): string {
       m.root === 'regular-file' ? `1 file, ${formatBytes(m.contentBytes)}` : `${countOf(m.files, 'file')}, ${countOf(m.dirs, 'dir')}${m.symlinks ? `, ${countOf(m.symlinks, 'symlink')}` : ''}, ${formatBytes(m.contentBytes)}`,
       `from ${m.source}`,
     ])));
+    for (const m of r.mounts) {
+      if (!m.leftOut?.length) continue;
+      lines.push('', `left out of ${m.guest}:`);
+      lines.push(...table(m.leftOut.map((l) => [`  ${l.path}`, `by ${l.rule}`])));
+    }
   }
   lines.push('', 'limits:');
   lines.push(...table(r.limits.map((l) => [l.limit, `${l.detail}${l.default && l.value !== undefined ? ' (default)' : ''}`])));

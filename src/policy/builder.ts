@@ -47,8 +47,10 @@ export interface HostPreopenOptions {
 export interface VirtualPreopenOptions {
   /** Globs (relative to the host dir) a file must match to be embedded. */
   include?: string[];
-  /** Globs that leave a file or directory out. */
+  /** Globs that leave a file or directory out, besides the version-control folders. */
   exclude?: string[];
+  /** Embed version-control folders (`.git`, ...) too, which are left out by default. */
+  keepVcs?: boolean;
   /** A symlink leaving the mounted dir: refuse the build (`error`, default) or leave it out. */
   outsideSymlinks?: 'error' | 'skip';
 }
@@ -261,6 +263,7 @@ export class FsBuilder<P> {
     if (options.include !== undefined) v.include = [...options.include];
     if (options.exclude !== undefined) v.exclude = [...options.exclude];
     if (options.outsideSymlinks !== undefined) v['outside-symlinks'] = options.outsideSymlinks;
+    if (options.keepVcs !== undefined) v['keep-vcs'] = options.keepVcs;
     const entry = validateFsEntry({ virtualize: v }, ['fs', 'preopens', guest]);
     return this.preopen(guest, entry);
   }

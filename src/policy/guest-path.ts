@@ -29,3 +29,12 @@ export function normalizeGuestPath(name: string): { path: string } | { error: st
 export function checkEntryName(name: string): string | undefined {
   return isPlainName(name) ? undefined : `"${name}" is not a file name (no "/", NUL, "." or "..", not empty)`;
 }
+
+/**
+ * The key of an entry nested inside `dir` entries: its preopen's name, then the names on
+ * the way (`/` + `etc` is `/etc`, `.` + `x` is `./x`). The kernel mounts it there, and
+ * compose, bundles and inspect find its snapshot by it, so all of them build it here.
+ */
+export function nestedKey(parent: string, names: readonly string[]): string {
+  return `${parent.replace(/\/+$/, '')}/${names.join('/')}`;
+}

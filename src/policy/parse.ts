@@ -165,7 +165,13 @@ function readJson(text: string, file: string): { value: unknown; lines: LineMap 
   const first = errors[0];
   if (first || !root) {
     const code = first ? printParseErrorCode(first.error) : 'ValueExpected';
-    throw new PolicyFileError(file, lineAt(first?.offset ?? 0), `JSON syntax error: ${JSON_ERRORS[code] ?? code}`);
+    // Anything the parser still wanted when the text ran out: a cut-off file, whatever
+    // token it happened to expect next (after `"a": 1,` that would read "trailing comma").
+    const offset = first?.offset ?? 0;
+    const cut = text.trim() !== '' && offset >= text.trimEnd().length;
+    const expected = JSON_ERRORS[code] ?? code;
+    const why = cut ? `the document ends early (truncated?): ${expected.replace(/ \(.*\)$/, '')}` : expected;
+    throw new PolicyFileError(file, lineAt(cut ? text.trimEnd().length - 1 : offset), `JSON syntax error: ${why}`);
   }
   const lines: LineMap = new Map();
   const walk = (path: PathSegment[], node: JsonNode, keyLine: number): unknown => {

@@ -53,8 +53,14 @@ export interface VirtualizeOptions {
   path: string;
   /** Globs (fast-glob syntax, relative to `path`) a file must match to be kept. Default everything. */
   include?: string[];
-  /** Globs that drop a file or directory. Default `.git/**` and friends (see docs/snapshot-format.md). */
+  /**
+   * Globs that drop a file or directory (a matched directory goes with all it holds).
+   * They add to the built-in version-control excludes (`.git` and friends, see
+   * docs/snapshot-format.md), which `keep-vcs` turns off.
+   */
   exclude?: string[];
+  /** Embed version-control folders (`.git`, `.hg`, ...) too. Default false. */
+  'keep-vcs'?: boolean;
   /** A symlink whose target leaves the mount: `error` (default) refuses the build, `skip` leaves it out. */
   'outside-symlinks'?: 'error' | 'skip';
 }

@@ -16,6 +16,7 @@ import type {
 } from './types.js';
 import { PolicyError, describe, type PathSegment } from './errors.js';
 import { checkEntryName, normalizeGuestPath } from './guest-path.js';
+import { nearest } from '../util/suggest.js';
 
 type Table = Record<string, unknown>;
 type Path = readonly PathSegment[];
@@ -249,10 +250,11 @@ export function validateFsEntry(v: unknown, path: Path): FsEntry {
       return { 'runtime-file': hostPath(x, p) };
     case 'virtualize': {
       if (!isTable(x)) return { virtualize: hostPath(x, p) };
-      checkKeys(x, p, ['path', 'include', 'exclude', 'outside-symlinks']);
+      checkKeys(x, p, ['path', 'include', 'exclude', 'keep-vcs', 'outside-symlinks']);
       const opts: VirtualizeOptions = { path: hostPath(x.path, [...p, 'path']) };
       if (x.include !== undefined) opts.include = stringList(x.include, [...p, 'include'], glob);
       if (x.exclude !== undefined) opts.exclude = stringList(x.exclude, [...p, 'exclude'], glob);
+      if (x['keep-vcs'] !== undefined && bool(x['keep-vcs'], [...p, 'keep-vcs'])) opts['keep-vcs'] = true;
       if (x['outside-symlinks'] !== undefined) {
         const o = x['outside-symlinks'];
         if (o !== 'error' && o !== 'skip') throw new PolicyError([...p, 'outside-symlinks'], `expected "error" or "skip", got ${describe(o)}`);
@@ -300,25 +302,7 @@ function suggest(key: string, known: readonly string[]): string | undefined {
   const kebab = key.replace(/_/g, '-').replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
   if (known.includes(kebab)) return kebab;
   if (key.length < 4) return undefined;
-  let best: string | undefined;
-  let bestD = 3;
-  for (const k of known) {
-    const d = editDistance(kebab, k);
-    if (d < bestD) [best, bestD] = [k, d];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
+  return nearest(kebab, known);
 }
 
 function bool(v: unknown, path: Path): boolean {

@@ -48,10 +48,6 @@ export function guestComponents(guestPath: string): string[] {
   return parts;
 }
 
-export function normalizeGuestPath(guestPath: string): string {
-  return '/' + guestComponents(guestPath).join('/');
-}
-
 export class MountTable {
   private readonly root = new TrieNode('/');
   private readonly preopenPaths: string[] = [];

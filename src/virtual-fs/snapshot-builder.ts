@@ -13,10 +13,10 @@ import { encodeSnapshot, type EncodeNode, type EncodedSnapshot } from './snapsho
 import { SnapshotError } from './snapshot-format.js';
 import { describeType, hostError } from './snapshot-host-errors.js';
 import { progressReporter, type ProgressCallback } from './snapshot-progress.js';
-import { walkDirectory, type HostFile } from './snapshot-walk.js';
+import { explainExcludes, walkDirectory, type HostFile, type LeftOut } from './snapshot-walk.js';
 
 export { SnapshotError } from './snapshot-format.js';
-export { DEFAULT_EXCLUDE } from './snapshot-walk.js';
+export { DEFAULT_EXCLUDE, type LeftOut } from './snapshot-walk.js';
 export { progressReporter, type ProgressCallback, type ProgressOptions } from './snapshot-progress.js';
 
 export interface SnapshotBuildOptions extends VirtualizeOptions {
@@ -26,10 +26,12 @@ export interface SnapshotBuildOptions extends VirtualizeOptions {
   mtimes?: boolean;
   /** Refuse a snapshot larger than this many bytes; default (and ceiling) MAX_SNAPSHOT_BYTES. */
   maxBytes?: number;
+  /** Also list what the exclude patterns left out, and by which (costs a walk per pattern). */
+  explain?: boolean;
 }
 
-/** What a build gives: the encoded snapshot and its counts. */
-export type SnapshotBuild = EncodedSnapshot;
+/** What a build gives: the encoded snapshot and its counts, and with `explain` what was left out. */
+export type SnapshotBuild = EncodedSnapshot & { leftOut?: LeftOut[] };
 
 /** Node's limit on one buffer, hence on one snapshot (4 GiB on Node 20 / 64-bit). */
 export const MAX_SNAPSHOT_BYTES: number = bufferConstants.MAX_LENGTH;
@@ -68,6 +70,7 @@ export function buildSnapshot(options: SnapshotBuildOptions): SnapshotBuild {
 
   let tree: EncodeNode;
   let totalContent = 0;
+  let leftOut: LeftOut[] | undefined;
   if (rootStat.isFile()) {
     // The real path: reads refuse a symlink in the last component (O_NOFOLLOW).
     const host = realpathSync.native(root);
@@ -77,6 +80,7 @@ export function buildSnapshot(options: SnapshotBuildOptions): SnapshotBuild {
     const walked = walkDirectory(root, options, outside, mtimes);
     tree = walked.tree;
     totalContent = walked.contentBytes;
+    if (options.explain) leftOut = explainExcludes(root, options);
   } else {
     throw new SnapshotError(`mount source "${options.path}" is ${describeType(rootStat)}; a mount must be a directory or a file`);
   }
@@ -115,7 +119,7 @@ export function buildSnapshot(options: SnapshotBuildOptions): SnapshotBuild {
   } finally {
     onProgress(files, bytesRead, true);
   }
-  return built;
+  return leftOut ? { ...built, leftOut } : built;
 }
 
 /** Read exactly `into.byteLength` bytes of host file `host` into `into`. */

@@ -24,9 +24,9 @@ function fastGlob(): typeof FastGlob {
 }
 
 /**
- * Left out unless `exclude` is given (which replaces this list): version-control
- * metadata, which is large, changes on every commit and is never what a guest wants.
- * A `.git` *file* (worktrees, submodules) matches too.
+ * Always left out (user `exclude` patterns add to these) unless `keep-vcs` is set:
+ * version-control metadata, which is large, changes on every commit and is rarely what
+ * a guest wants. A `.git` *file* (worktrees, submodules) matches too.
  */
 export const DEFAULT_EXCLUDE: readonly string[] = ['**/.git', '**/.hg', '**/.svn', '**/.bzr', '**/_darcs', '**/CVS', '**/.jj'];
 
@@ -45,6 +45,46 @@ function checkPatterns(patterns: readonly string[], what: string): string[] {
   });
 }
 
+/** The built-in excludes (unless `keep-vcs`), then the user's. */
+function excludePatterns(options: VirtualizeOptions): string[] {
+  return checkPatterns([...(options['keep-vcs'] ? [] : DEFAULT_EXCLUDE), ...(options.exclude ?? [])], 'exclude');
+}
+
+/**
+ * fast-glob's `ignore` drops an entry a pattern matches but still walks into it, so a
+ * pattern that names a directory (`sub*`, `.*`) must also name what it holds.
+ */
+function withContents(patterns: readonly string[]): string[] {
+  return patterns.flatMap((p) => (p.endsWith('/**') ? [p] : [p, `${p}/**`]));
+}
+
+/** A file or directory an exclude pattern left out (a directory stands for all it holds). */
+export interface LeftOut {
+  /** Relative to the mounted directory, `/`-separated. */
+  path: string;
+  /** The pattern that matched it first (a built-in one, or the user's). */
+  rule: string;
+}
+
+/** The outermost entries each exclude pattern leaves out, credited to the first pattern that matches. */
+export function explainExcludes(root: string, options: VirtualizeOptions): LeftOut[] {
+  const exclude = excludePatterns(options);
+  const seen = new Map<string, string>();
+  // `p/*`, not `p/**`, which would match the directory `p` itself: what a matched
+  // directory holds is neither listed nor walked into.
+  const contents = exclude.map((p) => `${p.replace(/\/\*\*$/, '')}/*`);
+  for (const rule of exclude) {
+    let hits: string[];
+    try {
+      hits = fastGlob().sync(rule, { cwd: root, dot: true, onlyFiles: false, followSymbolicLinks: false, ignore: contents, caseSensitiveMatch: true });
+    } catch (e) {
+      throw hostError('list', root, e);
+    }
+    for (const path of hits) if (!seen.has(path)) seen.set(path, rule);
+  }
+  return [...seen].map(([path, rule]) => ({ path, rule })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 export interface Walked {
   tree: EncodeDir;
   contentBytes: number;
@@ -54,7 +94,7 @@ type DirNode = EncodeDir & { children: Map<string, EncodeNode> };
 
 export function walkDirectory(root: string, options: VirtualizeOptions, outside: 'error' | 'skip', mtimes: boolean): Walked {
   const include = checkPatterns(options.include ?? ['**'], 'include');
-  const exclude = checkPatterns(options.exclude ?? DEFAULT_EXCLUDE, 'exclude');
+  const exclude = withContents(excludePatterns(options));
   let mount: MountRoot;
   try {
     mount = { root, rootReal: realpathSync.native(root) };

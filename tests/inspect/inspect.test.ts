@@ -166,7 +166,7 @@ describe('component', () => {
       ['wasi:http/outgoing-handler@0.2.0', 'denied', 'http = deny: every outgoing request fails with HTTP-request-denied'],
       ['wasi:random/random', 'denied', 'random = deny: every request fails'],
       ['wasi:config/store@0.2.0-draft', 'unprovided', 'wasi:config/store is not an interface wasi-virt serves'],
-      ['wasi:cli/environment@0.3.0', 'unprovided', 'WASI 0.3.0 is not served (wasi-virt serves 0.2.x)'],
+      ['wasi:cli/environment@0.3.0', 'unprovided', 'WASI 0.3.0 is not served (wasi-virt serves 0.2.x and 0.3.0-rc-2026-03-15)'],
       ['acme:log/sink@1.0.0', 'unprovided', 'not a WASI import: the embedder must supply it'],
     ]);
     expect(denied.encapsulated).toBe(false);

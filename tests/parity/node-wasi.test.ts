@@ -271,6 +271,32 @@ describe('start() and initialize()', () => {
   });
 });
 
+describe('wasiImport before start()', () => {
+  // proc_exit is the exception in node:wasi too (with returnOnExit it throws its exit marker).
+  it('every call but proc_exit throws ERR_WASI_NOT_STARTED in both (memory or not), and the instance still starts', async () => {
+    const calls: [string, unknown[]][] = [
+      ['fd_write', [1, 0, 1, 8]], ['fd_close', [9]], ['clock_time_get', [0, 0n, 0]], ['random_get', [0, 4]],
+      ['sched_yield', []], ['args_sizes_get', [0, 4]],
+    ];
+    for (const [name, args] of calls) {
+      // By name, code and message: ours is a subclass (the CLI tells it apart by class).
+      const run = (K: WasiClass) => {
+        const w = new K({ version: 'preview1', returnOnExit: true } as never);
+        try {
+          return `ok: ${String((w.wasiImport[name] as (...a: unknown[]) => unknown)(...args))}`;
+        } catch (e) {
+          return e instanceof Error ? `${e.name} [${(e as { code?: string }).code}] ${e.message}` : `threw ${String(e)}`;
+        }
+      };
+      expect([name, run(OURS)]).toEqual([name, run(NODE)]);
+      expect(run(OURS)).toBe('Error [ERR_WASI_NOT_STARTED] wasi.start() has not been called');
+    }
+    const w = new WASI({ version: 'preview1', stdout: new CaptureSink() });
+    const { instance } = await WebAssembly.instantiate(await wat('hello'), w.getImportObject());
+    expect(w.start(instance)).toBe(0);
+  });
+});
+
 describe('getImportObject() and wasiImport', () => {
   for (const version of VERSIONS) {
     it(`${version}: { ${NAMESPACE[version]} }, the same 46 functions, wasiImport is that object`, () => {

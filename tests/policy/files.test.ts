@@ -69,6 +69,12 @@ describe('policy files: errors carry file:line and the key path', () => {
     expect(fileError('{\n"exit": true\n"http": true}', 'json').message).toBe('policy.json:3: JSON syntax error: expected ","');
   });
 
+  it('JSON: a file cut off mid-document is reported as truncated, a real trailing comma as one', () => {
+    expect(fileError('{"clocks": "deny",', 'json').message).toBe('policy.json:1: JSON syntax error: the document ends early (truncated?): expected a "key"');
+    expect(fileError('{\n  "clocks": "deny"\n', 'json').message).toBe('policy.json:2: JSON syntax error: the document ends early (truncated?): expected "}"');
+    expect(fileError('{"clocks": "deny",}', 'json').message).toBe('policy.json:1: JSON syntax error: expected a "key" (JSON has no trailing commas)');
+  });
+
   it('JSON allows comments', () => {
     expect(parsePolicyText('// allow exit\n{ "exit": true /* yes */ }', 'json')).toEqual({ exit: 'allow' });
   });

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FdSink, FdSource, StdioGroup } from '../../src/adapter/node/stdio.js';
-import { wat } from '../helpers/guests.js';
+import { spawnSync } from 'node:child_process';
+import { compileWat, ROOT, wat } from '../helpers/guests.js';
 import { cli, ensureBuilt, node } from './cli-helper.js';
 
 let dir: string;
@@ -104,6 +105,33 @@ describe('FdSink coalescing and ordering', () => {
       expect(statSync(out).size).toBe(8 + 1 + 20_000);
     } finally {
       closeSync(fd);
+    }
+  });
+
+  it('guest "a", host "b", guest "c" on one piped fd reads "abc" (node:wasi\'s order), whether the host writes or logs', async () => {
+    const guest = file('a-host-c.wasm');
+    writeFileSync(guest, await compileWat(`(module
+      (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+      (import "env" "host" (func $host))
+      (memory (export "memory") 1)
+      (data (i32.const 64) "ac")
+      (func $put (param $at i32)
+        (i32.store (i32.const 0) (local.get $at)) (i32.store (i32.const 4) (i32.const 1))
+        (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8))))
+      (func (export "_start") (call $put (i32.const 64)) (call $host) (call $put (i32.const 65))))`));
+    for (const [hostWrite, expected] of [["process.stdout.write('b')", 'abc'], ["console.log('b')", 'ab\nc'], ["process.stderr.write('b')", 'abc']] as const) {
+      const script = `
+        import { readFileSync } from 'node:fs';
+        import { WASI } from './dist/wasi.js';
+        const wasi = new WASI({ version: 'preview1' });
+        const { instance } = await WebAssembly.instantiate(readFileSync(${JSON.stringify(guest)}),
+          { ...wasi.getImportObject(), env: { host: () => { ${hostWrite}; } } });
+        wasi.start(instance);`;
+      // 2>&1 into one pipe, as a log file or a reader of both streams sees them.
+      const r = spawnSync('sh', ['-c', '"$NODE" --no-warnings --input-type=module -e "$SCRIPT" 2>&1'], {
+        cwd: ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE: process.execPath, SCRIPT: script },
+      });
+      expect([hostWrite, r.stdout]).toEqual([hostWrite, expected]);
     }
   });
 

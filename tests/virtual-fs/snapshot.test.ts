@@ -175,12 +175,39 @@ describe('include and exclude', () => {
     expect(names(root, 'src/nested')).toEqual(['deep.ts']);
   });
 
-  it('drops what exclude matches, a directory with everything under it; a given exclude replaces the default', () => {
+  it('drops what exclude matches, a directory with everything under it; a given exclude adds to the VCS default', () => {
     const root = mount(src, { exclude: ['**/*.log', 'docs/'] });
-    expect(names(root)).toEqual(['.git', '.gitignore', '.hg', 'src', 'vendor']);
+    expect(names(root)).toEqual(['.gitignore', 'src', 'vendor']);
     expect(names(root, 'src/nested')).toEqual(['deep.ts']);
-    const withDefaults = mount(src, { exclude: [...DEFAULT_EXCLUDE, 'docs'] });
-    expect(names(withDefaults)).toEqual(['.gitignore', 'build.log', 'src', 'vendor']);
+    expect(names(root, 'vendor/lib')).toEqual(['lib.c']);
+  });
+
+  it('keep-vcs embeds the version-control folders on purpose, user excludes still apply', () => {
+    const root = mount(src, { 'keep-vcs': true, exclude: ['docs'] });
+    expect(names(root)).toEqual(['.git', '.gitignore', '.hg', 'build.log', 'src', 'vendor']);
+    expect(names(root, '.git/objects')).toEqual(['ab']);
+    expect(names(root, 'vendor/lib')).toEqual(['.git', 'lib.c']);
+  });
+
+  it('a pattern that matches a directory name leaves the directory out, with all it holds', () => {
+    const tree = tempDir();
+    writeTree(tree, { sub1: { a: 'a', deep: { b: 'b' } }, sub2: { c: 'c' }, mydir: { d: 'd' }, '.cache': { e: 'e' }, '.env': 'x', keep: 'k' });
+    expect(names(mount(tree, { exclude: ['sub*'] }))).toEqual(['.cache', '.env', 'keep', 'mydir']);
+    expect(names(mount(tree, { exclude: ['*dir'] }))).toEqual(['.cache', '.env', 'keep', 'sub1', 'sub2']);
+    expect(names(mount(tree, { exclude: ['.*'] }))).toEqual(['keep', 'mydir', 'sub1', 'sub2']);
+  });
+
+  it('explain lists what was left out, outermost entries only, with the rule that matched first', () => {
+    const built = buildSnapshot({ path: src, exclude: ['docs', '**/*.log'], explain: true, ...quiet });
+    expect(built.leftOut).toEqual([
+      { path: '.git', rule: '**/.git' },
+      { path: '.hg', rule: '**/.hg' },
+      { path: 'build.log', rule: '**/*.log' },
+      { path: 'docs', rule: 'docs' },
+      { path: 'src/nested/x.log', rule: '**/*.log' },
+      { path: 'vendor/lib/.git', rule: '**/.git' },
+    ]);
+    expect(buildSnapshot({ path: src, ...quiet }).leftOut).toBeUndefined();
   });
 
   it('refuses patterns that reach outside the mount', () => {

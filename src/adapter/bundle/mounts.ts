@@ -4,6 +4,7 @@
  * entries). Compose builds one snapshot per entry; a bundle checks it holds each.
  */
 import type { FsEntry, Policy, VirtualizeOptions } from '../../policy/types.js';
+import { nestedKey } from '../../policy/guest-path.js';
 
 export interface VirtualizeEntry {
   key: string;
@@ -16,7 +17,7 @@ export function virtualizeEntries(policy: Policy): VirtualizeEntry[] {
     if ('virtualize' in entry) {
       out.push({ key, options: typeof entry.virtualize === 'string' ? { path: entry.virtualize } : entry.virtualize });
     } else if ('dir' in entry) {
-      for (const [name, child] of Object.entries(entry.dir)) visit(`${key.replace(/\/+$/, '')}/${name}`, child);
+      for (const [name, child] of Object.entries(entry.dir)) visit(nestedKey(key, [name]), child);
     }
   };
   for (const [name, entry] of Object.entries(policy.fs?.preopens ?? {})) visit(name, entry);

@@ -125,10 +125,10 @@ export class Bundle {
   private hostOptions(options: BundleOptions): KernelOptions {
     const debug = this.policy.debug === true;
     const args = (options.args ?? []).map(String);
-    const policy: Policy = { ...this.policy, args: [...(this.policy.args ?? [this.manifest.program]), ...args] };
     const { stdin, stdout, stderr, env, preopens } = options;
     const hostOptions: KernelOptions = {
-      policy,
+      policy: this.policy,
+      args: [this.manifest.program, ...args],
       platform: options.platform ?? this.host.platform(),
       snapshots: this.allSnapshots(),
       trace: options.trace ?? debug,

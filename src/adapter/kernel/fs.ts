@@ -9,9 +9,12 @@
 import type { FsEntry, FsPolicy, RuntimeDirOptions, VirtualizeOptions } from '../../policy/types.js';
 import { DirHandle } from '../../virtual-fs/handle.js';
 import { MemoryTree } from '../../virtual-fs/memory-tree.js';
-import { EmptyDir, MountTable, normalizeGuestPath, type MountTarget } from '../../virtual-fs/mount-table.js';
+import { EmptyDir, MountTable, type MountTarget } from '../../virtual-fs/mount-table.js';
+import { nestedKey, normalizeGuestPath } from '../../policy/guest-path.js';
 import { RoDir } from '../../virtual-fs/ro-tree.js';
 import { decodeSnapshot, snapshotRoot } from '../../virtual-fs/snapshot.js';
+import { resolve } from '../../virtual-fs/resolver.js';
+import { WasiError } from '../../virtual-fs/errors.js';
 import type { ByteQuota } from '../../virtual-fs/quota.js';
 import type { Platform } from './platform.js';
 
@@ -96,7 +99,7 @@ export function buildGuestFs(options: FsOptions): GuestFs {
       preopen = false;
     }
     into.mount(at, t, { preopen });
-    for (const [p, e] of pending) mountTree(joinGuest(key, p), joinGuest(at, p), e, into, false);
+    for (const [p, e] of pending) mountTree(nestedKey(key, p), nestedKey(at, p), e, into, false);
     return preopen;
   };
 
@@ -107,7 +110,7 @@ export function buildGuestFs(options: FsOptions): GuestFs {
 
   for (const [name, entry] of Object.entries(options.policy?.preopens ?? {})) {
     if (isAbsoluteName(name)) {
-      if (mountTree(name, name, entry, table, true)) order.push({ abs: normalizeGuestPath(name) });
+      if (mountTree(name, name, entry, table, true)) order.push({ abs: absoluteName(name) });
     } else {
       const own = new MountTable();
       tables.push(own);
@@ -132,8 +135,9 @@ export function buildGuestFs(options: FsOptions): GuestFs {
   for (const [name, host] of hostPreopens) {
     const dir = typeof host === 'string' ? need('openHostDir', `preopen "${name}"`)(host, { readonly: false, ...quota }) : host;
     if (isAbsoluteName(name)) {
-      table.mount(name, dir, { preopen: true });
-      order.push({ abs: normalizeGuestPath(name) });
+      const abs = absoluteName(name);
+      table.mount(abs, dir, { preopen: true });
+      order.push({ abs });
     } else {
       dir.pinned = true;
       order.push({ rel: [name, dir] });
@@ -148,10 +152,35 @@ export function buildGuestFs(options: FsOptions): GuestFs {
   return { preopens, table, others, destroy };
 }
 
+/** An absolute preopen name in its one spelling (the policy's are already; an embedder's may not be). */
+function absoluteName(name: string): string {
+  const n = normalizeGuestPath(name);
+  if ('error' in n) throw new FsSetupError(`preopen "${name}": ${n.error}`);
+  return n.path;
+}
+
 function isAbsoluteName(name: string): boolean {
   return name.startsWith('/');
 }
 
-function joinGuest(base: string, parts: string[]): string {
-  return `${base.replace(/\/+$/, '')}/${parts.join('/')}`;
+/**
+ * Why `cwd` cannot be the guest's working directory, or undefined when it can: an
+ * absolute path inside an absolute preopen must name a directory there. A guest without
+ * a file system (or a relative cwd, which names no place) has nothing to check against.
+ */
+export function cwdProblem(fs: GuestFs, cwd: string): string | undefined {
+  const roots = fs.preopens.filter(([name]) => isAbsoluteName(name));
+  if (!isAbsoluteName(cwd) || fs.preopens.length === 0) return undefined;
+  const inside = roots
+    .filter(([name]) => name === '/' || cwd === name || cwd.startsWith(`${name}/`))
+    .sort(([a], [b]) => b.length - a.length)[0];
+  if (!inside) return `cwd "${cwd}" is outside every preopen (${fs.preopens.map(([n]) => n).join(', ')})`;
+  const rest = cwd.slice(inside[0].length).replace(/^\/+/, '') || '.';
+  try {
+    const st = resolve(inside[1], rest, { follow: true }, (dir, name) => dir.statAt(name));
+    return st.type === 'directory' ? undefined : `cwd "${cwd}" is not a directory in the guest's file system`;
+  } catch (e) {
+    if (e instanceof WasiError) return `cwd "${cwd}" does not exist in the guest's file system (${e.code})`;
+    throw e;
+  }
 }

@@ -5,19 +5,28 @@
  * random, exit, the mount table, confinement) live here or below, never in a face.
  */
 import type { Policy } from '../../policy/types.js';
+import { validatePolicy } from '../../policy/validate.js';
 import type { DirHandle } from '../../virtual-fs/handle.js';
 import { clocksFor, type Clocks } from './clocks.js';
 import { resolveEnv } from './env.js';
 import { exitWith } from './exit.js';
-import { buildGuestFs, type GuestFs } from './fs.js';
+import { buildGuestFs, cwdProblem, FsSetupError, type GuestFs } from './fs.js';
 import { NEUTRAL_PLATFORM, type Platform } from './platform.js';
 import { Limits } from './limits.js';
 import { randomFor, type RandomSource } from './random.js';
 import { StdinHandle, StdoutHandle, type InputSource, type OutputSink } from './stdio.js';
 
 export interface KernelOptions {
-  policy: Policy;
-  /** The guest's argv when the policy leaves args unset (program name first). */
+  /**
+   * What the guest may do, in any spelling the validator accepts (WASI-Virt booleans
+   * included). Default `{}`: nothing virtualized, every subsystem passes through.
+   */
+  policy?: Policy;
+  /**
+   * The caller's argv, program name first. A policy's `args` replaces the program name
+   * and comes before the rest: argv = policy.args ++ args[1..] (one rule for run, bundles
+   * and the API; nothing the caller passes is dropped).
+   */
   args?: string[];
   /** Host variables the env rule filters; default the platform's (none on a neutral platform). */
   env?: Record<string, string | undefined>;
@@ -34,6 +43,7 @@ export interface KernelOptions {
 }
 
 export class Kernel {
+  /** The policy in canonical form (validated once, here: every entry point builds a Kernel). */
   readonly policy: Policy;
   readonly args: string[];
   readonly env: [string, string][];
@@ -52,9 +62,9 @@ export class Kernel {
 
   constructor(options: KernelOptions) {
     const platform = options.platform ?? NEUTRAL_PLATFORM;
-    const policy = options.policy;
+    const policy = validatePolicy(options.policy ?? {});
     this.policy = policy;
-    this.args = policy.args ?? options.args ?? ['main.wasm'];
+    this.args = policy.args ? [...policy.args, ...(options.args ?? []).slice(1)] : options.args ?? ['main.wasm'];
     // A policy that lets no host variable through never reads them (Deno asks permission to).
     this.env = resolveEnv(policy.env, options.env ?? (policy.env?.host === 'none' ? {} : platform.hostEnv?.()) ?? {});
     this.cwd = policy.cwd;
@@ -69,6 +79,13 @@ export class Kernel {
       policy: policy.fs, hostPreopens: options.preopens, snapshots: options.snapshots, platform, writeQuota: this.limits.hostWrites,
     });
     this.limits.preopened(this.fs.preopens.length);
+    // An initial-cwd names a place: where the policy lays out the file system, it must be
+    // a directory there (an embedder's own preopens are the embedder's business).
+    const badCwd = policy.cwd !== undefined && Object.keys(policy.fs?.preopens ?? {}).length > 0 ? cwdProblem(this.fs, policy.cwd) : undefined;
+    if (badCwd !== undefined) {
+      this.fs.destroy();
+      throw new FsSetupError(badCwd);
+    }
     const wantTrace = options.trace ?? policy.debug ?? false;
     // Traces are for the person running the guest, so they reach the host's stderr even
     // when the policy denies or ignores the guest's own stderr.

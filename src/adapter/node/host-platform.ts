@@ -17,11 +17,17 @@ export interface NodePlatformOptions {
   stderr?: number;
   /** Collect small writes before handing them to the OS (default: for non-terminals; see stdio.ts). */
   coalesce?: boolean;
+  /**
+   * Deliver buffered guest output before the host's own process.stdout / process.stderr
+   * writes (default true). The CLI, which writes nothing while its guest runs, turns it
+   * off so it never creates those streams (a stream on a pipe makes the pipe non-blocking).
+   */
+  orderHostWrites?: boolean;
 }
 
 export function hostPlatform(options: NodePlatformOptions = {}): Platform {
   // One group per platform: its sinks and source keep the guest's output order.
-  const group = new StdioGroup();
+  const group = new StdioGroup({ orderHostWrites: options.orderHostWrites ?? true });
   const sink = (fd: number) => new FdSink(fd, { group, coalesce: options.coalesce });
   return {
     name: 'node',

@@ -8,6 +8,7 @@
  * but free of the CLI, so bundles carry it.
  */
 import { exitStatus, messageOf, runEnding, type RunEnding } from '../kernel/ending.js';
+import { LimitTrap, PolicyTrap } from '../kernel/traps.js';
 import { writeAll } from './stdio.js';
 
 export { messageOf };
@@ -25,9 +26,11 @@ export function say(line: string): void {
 /** Say how a run of `name` ended (nothing for an exit); returns the exit status. */
 function reportEnding(ending: RunEnding, name: string, debug: boolean): number {
   if (ending.how !== 'exit') {
-    // With --debug the whole stack first, so the one-line summary stays the last line.
+    // With --debug the whole stack first, so the one-line summary stays the last line. A
+    // policy or limit trap's stack is the host's own JS frames: the trace names the call.
     const { error } = ending;
-    if (debug && error instanceof Error && error.stack) writeAll(2, new TextEncoder().encode(`${error.stack}\n`));
+    const hostRaised = error instanceof PolicyTrap || error instanceof LimitTrap;
+    if (debug && !hostRaised && error instanceof Error && error.stack) writeAll(2, new TextEncoder().encode(`${error.stack}\n`));
     if (ending.how === 'trap') say(`trap: ${ending.message}${ending.where ? ` (in ${ending.where})` : ''}`);
     else if (ending.how === 'refused') say(`error: cannot run ${name}: ${ending.message}`);
     else say(`internal error: ${ending.message}`);

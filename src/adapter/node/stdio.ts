@@ -19,7 +19,12 @@
  *     on its 2nd write anyway);
  *   - the JavaScript stack unwinds (a microtask: a reactor's exported call returned);
  *   - the Node process exits (an 'exit' hook), so nothing is ever left behind: unlike a
- *     stream queued on a pipe, everything here is written with writeSync before exit.
+ *     stream queued on a pipe, everything here is written with writeSync before exit;
+ *   - the host itself writes through process.stdout or process.stderr (console.log too),
+ *     e.g. from an import the guest calls between two writes: with `orderHostWrites`
+ *     (nodePlatform's default) those two streams are wrapped, once, when a sink first
+ *     buffers, so guest "a", host "b", guest "c" reads `abc` as under node:wasi. A host
+ *     writing to fd 1 or 2 with fs.writeSync bypasses the streams and should flush first.
  * EAGAIN (the host made the fd non-blocking, as libuv does for pipes it opened) is waited
  * out with Atomics.wait and retried; partial writes continue where they stopped.
  */
@@ -66,6 +71,11 @@ export function writeAll(fd: number, bytes: Uint8Array): void {
  */
 export class StdioGroup {
   pending: FdSink | undefined;
+  private readonly orderHostWrites: boolean;
+
+  constructor(options: { orderHostWrites?: boolean } = {}) {
+    this.orderHostWrites = options.orderHostWrites ?? false;
+  }
 
   /** Deliver whatever is buffered (before another member acts). */
   settle(except?: FdSink): void {
@@ -80,7 +90,11 @@ export class StdioGroup {
     if (!exitHooked) {
       exitHooked = true;
       // One listener for the whole process, for an embedder who exits without flushing.
-      process.once('exit', () => { for (const s of [...unflushed]) s.flush(); });
+      process.once('exit', flushAll);
+    }
+    if (this.orderHostWrites && !hostStreamsHooked) {
+      hostStreamsHooked = true;
+      for (const stream of [process.stdout, process.stderr]) settleBeforeHostWrites(stream);
     }
     // A promise job rather than queueMicrotask, which wraps each callback in an AsyncResource.
     void Promise.resolve().then(() => this.settle());
@@ -90,6 +104,24 @@ export class StdioGroup {
 /** Sinks holding bytes, across every group (the exit hook delivers them). */
 const unflushed = new Set<FdSink>();
 let exitHooked = false;
+let hostStreamsHooked = false;
+
+function flushAll(): void {
+  for (const s of [...unflushed]) s.flush();
+}
+
+/**
+ * The host's own writes to its stdout or stderr come after what the guest wrote before
+ * them. Flushing every sink (not only those on the stream's fd) keeps `2>&1` in order too;
+ * the cost falls on host writes, never on the guest's batched ones.
+ */
+function settleBeforeHostWrites(stream: NodeJS.WriteStream): void {
+  const write = stream.write;
+  stream.write = function (this: NodeJS.WriteStream, ...args: unknown[]): boolean {
+    if (unflushed.size > 0) flushAll();
+    return (write as (...a: unknown[]) => boolean).apply(this, args);
+  } as typeof stream.write;
+}
 
 export interface FdSinkOptions {
   /** Collect small writes (default: when the fd is not a terminal). */

@@ -7,7 +7,7 @@
 import { fail } from '../../virtual-fs/errors.js';
 import type { Clocks } from '../kernel/clocks.js';
 import { CLOCKID } from './abi.js';
-import { syscall, withBody, type Imports, type Preview1Context } from './context.js';
+import { NotStartedError, syscall, withBody, type Imports, type Preview1Context } from './context.js';
 
 function read(clocks: Clocks, id: number): bigint {
   switch (id) {
@@ -35,6 +35,7 @@ export default function clocksImports(ctx: Preview1Context): Imports {
     // timeGet: this is the hottest call some runtimes make (Go's scheduler, Rust's Instant).
     clock_time_get: withBody(timeGet, (id: number, _precision: bigint, resultPtr: number): number => {
       try {
+        if (!ctx.started) throw new NotStartedError();
         mem.setU64(resultPtr, read(host.clocks, id));
         return 0;
       } catch (err) {

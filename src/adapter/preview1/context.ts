@@ -48,9 +48,23 @@ export function rightsError(type: FileType, missing: bigint): ErrorCode {
 export const STDIO_RIGHTS = RIGHTS.FD_READ | RIGHTS.FD_WRITE | RIGHTS.FD_FDSTAT_SET_FLAGS | RIGHTS.FD_SYNC
   | RIGHTS.FD_DATASYNC | RIGHTS.FD_FILESTAT_GET | RIGHTS.POLL_FD_READWRITE;
 
+/**
+ * A WASI call before the guest's memory was bound (before start(), initialize() or
+ * finalizeBindings(), e.g. from a start section, which runs while the module is still
+ * being instantiated). node:wasi's error, code and message, so the drop-in throws alike.
+ */
+export class NotStartedError extends Error {
+  readonly code = 'ERR_WASI_NOT_STARTED';
+  constructor() {
+    super('wasi.start() has not been called');
+  }
+}
+
 export class Preview1Context {
   readonly mem = new GuestMemory();
   readonly fds = new FdTable();
+  /** Set once the memory is bound; every call checks it (a field read) before doing anything. */
+  started = false;
 
   constructor(
     readonly host: Kernel,
@@ -64,6 +78,11 @@ export class Preview1Context {
     }
     // Files the guest left open hold host descriptors: close them with the host.
     host.onDispose(() => this.closeAll());
+  }
+
+  bind(memory: WebAssembly.Memory): void {
+    this.mem.bind(memory);
+    this.started = true;
   }
 
   /** Close every fd (pinned handles, stdio and mount roots, stay open for the host). */
@@ -129,14 +148,14 @@ export function syscall<A extends unknown[]>(ctx: Preview1Context, body: (...arg
   const fail = (err: unknown): number => ctx.errno(err);
   let wrapped: (...a: unknown[]) => number;
   switch (body.length) {
-    case 0: wrapped = () => { try { f(); return 0; } catch (e) { return fail(e); } }; break;
-    case 1: wrapped = (a) => { try { f(a); return 0; } catch (e) { return fail(e); } }; break;
-    case 2: wrapped = (a, b) => { try { f(a, b); return 0; } catch (e) { return fail(e); } }; break;
-    case 3: wrapped = (a, b, c) => { try { f(a, b, c); return 0; } catch (e) { return fail(e); } }; break;
-    case 4: wrapped = (a, b, c, d) => { try { f(a, b, c, d); return 0; } catch (e) { return fail(e); } }; break;
-    case 5: wrapped = (a, b, c, d, e5) => { try { f(a, b, c, d, e5); return 0; } catch (e) { return fail(e); } }; break;
-    case 6: wrapped = (a, b, c, d, e5, f6) => { try { f(a, b, c, d, e5, f6); return 0; } catch (e) { return fail(e); } }; break;
-    default: wrapped = (...args) => { try { f(...args); return 0; } catch (e) { return fail(e); } };
+    case 0: wrapped = () => { try { if (!ctx.started) throw new NotStartedError(); f(); return 0; } catch (e) { return fail(e); } }; break;
+    case 1: wrapped = (a) => { try { if (!ctx.started) throw new NotStartedError(); f(a); return 0; } catch (e) { return fail(e); } }; break;
+    case 2: wrapped = (a, b) => { try { if (!ctx.started) throw new NotStartedError(); f(a, b); return 0; } catch (e) { return fail(e); } }; break;
+    case 3: wrapped = (a, b, c) => { try { if (!ctx.started) throw new NotStartedError(); f(a, b, c); return 0; } catch (e) { return fail(e); } }; break;
+    case 4: wrapped = (a, b, c, d) => { try { if (!ctx.started) throw new NotStartedError(); f(a, b, c, d); return 0; } catch (e) { return fail(e); } }; break;
+    case 5: wrapped = (a, b, c, d, e5) => { try { if (!ctx.started) throw new NotStartedError(); f(a, b, c, d, e5); return 0; } catch (e) { return fail(e); } }; break;
+    case 6: wrapped = (a, b, c, d, e5, f6) => { try { if (!ctx.started) throw new NotStartedError(); f(a, b, c, d, e5, f6); return 0; } catch (e) { return fail(e); } }; break;
+    default: wrapped = (...args) => { try { if (!ctx.started) throw new NotStartedError(); f(...args); return 0; } catch (e) { return fail(e); } };
   }
   return withBody(f, wrapped as (...args: A) => number);
 }

@@ -19,6 +19,11 @@ import { traceImports } from './trace.js';
 
 const MODULES = [args, clocks, fd, path, poll, proc, random, sock];
 
+/** A module that cannot run as a WASI command or reactor: no memory to bind, a `_start` taking parameters. */
+export class ModuleShapeError extends Error {
+  readonly userFacing = true;
+}
+
 export interface Preview1Options {
   version?: Version;
 }
@@ -51,12 +56,12 @@ export function createPreview1(host: Kernel, options: Preview1Options = {}): Pre
   // With a memory limit every call checks the guest's memory first (kernel/limits.ts).
   const wasiImport = host.limits.guardImports({ wasi: traced }).wasi;
   const bindMemory = (memory: WebAssembly.Memory): void => {
-    context.mem.bind(memory);
+    context.bind(memory);
     host.limits.watch(memory);
   };
   const bindFrom = (instance: WebAssembly.Instance): void => {
     const memory = instance.exports['memory'];
-    if (!(memory instanceof WebAssembly.Memory)) throw new TypeError('the module does not export its memory as "memory"');
+    if (!(memory instanceof WebAssembly.Memory)) throw new ModuleShapeError('the module does not export its memory as "memory", which WASI calls read and write');
     bindMemory(memory);
   };
   return {
@@ -68,6 +73,9 @@ export function createPreview1(host: Kernel, options: Preview1Options = {}): Pre
       bindFrom(instance);
       const entry = instance.exports['_start'];
       if (typeof entry !== 'function') throw new TypeError('the module has no "_start" export');
+      // A wasm function's length is its parameter count; called from JS the missing
+      // arguments would silently be 0.
+      if (entry.length > 0) throw new ModuleShapeError(`its _start takes ${entry.length} parameter${entry.length > 1 ? 's' : ''}; a WASI command's _start takes none`);
       try {
         (entry as () => void)();
         return 0;

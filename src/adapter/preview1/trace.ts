@@ -13,7 +13,7 @@
 import { ExitSignal, GuestTrap } from '../kernel/index.js';
 import { ERRNO, toErrno, type ErrnoName } from '../../virtual-fs/errors.js';
 import { ADVICE, ALL_RIGHTS, CLOCKID, EVENTTYPE, FDFLAGS, FSTFLAGS, OFLAGS, RIGHTS, SUBSCRIPTION_SIZE, WHENCE } from './abi.js';
-import { bodyOf, type Imports, type Preview1Context } from './context.js';
+import { bodyOf, NotStartedError, type Imports, type Preview1Context } from './context.js';
 import { SIGNALS } from './proc.js';
 
 /**
@@ -255,6 +255,7 @@ export function traceImports(ctx: Preview1Context, inner: Imports, emit: (line: 
         } else {
           // The body's own failure, converted here rather than by its wrapper, names the reason.
           try {
+            if (!ctx.started) throw new NotStartedError();
             body(...raw);
             result = 0;
           } catch (err) {

@@ -80,9 +80,13 @@ export interface RunComponentOptions extends KernelOptions, InstantiateOptions {
 /**
  * Run a command component to completion: its exit code (0 when `run` returns ok, 1 when
  * it returns err, the code of an exit call). Output is flushed on every path. A trap
- * (or a policy trap) is thrown after the host is torn down.
+ * (or a policy trap) is thrown after the host is torn down. A WASI 0.3 command runs
+ * through runComponent3 (preview3/instantiate.ts; it needs JSPI).
  */
 export async function runComponent(bytes: Uint8Array, options: RunComponentOptions): Promise<{ code: number }> {
+  // A WASI 0.3 command (it also exports a 0.2 `run` stub that must not be called).
+  const p3 = await import('../preview3/instantiate.js');
+  if (p3.isPreview3Command(bytes)) return p3.runComponent3(bytes, options);
   const host = new Kernel(options);
   try {
     const { exports } = await instantiateComponent(bytes, host, options);

@@ -27,7 +27,7 @@ export function runExport(exports: ComponentExports): () => void {
  * and never exported, so it is known by what it carries: an own `payload`. Our traps and
  * the engine's are RuntimeErrors, which never do.
  */
-function isRunError(e: unknown): boolean {
+export function isRunError(e: unknown): boolean {
   return e instanceof Error && !(e instanceof WebAssembly.RuntimeError) && Object.hasOwn(e, 'payload');
 }
 

@@ -80,10 +80,20 @@ function versionOfTranspiler(): string {
   return transpilerVersion;
 }
 
-export function componentKey(bytes: Uint8Array): string {
+/**
+ * `sync` binds a preview2 component for synchronous instantiation; `async` binds a WASI
+ * 0.3 component, whose async exports and imports need JSPI and async instantiation.
+ */
+export type Instantiation = 'sync' | 'async';
+
+function optionsFor(instantiation: Instantiation) {
+  return instantiation === 'sync' ? TRANSPILE_OPTIONS : { ...TRANSPILE_OPTIONS, instantiation };
+}
+
+export function componentKey(bytes: Uint8Array, instantiation: Instantiation = 'sync'): string {
   const content = createHash('sha256').update(bytes).digest('hex');
   const setup = createHash('sha256')
-    .update(JSON.stringify([FORMAT, versionOfTranspiler(), TRANSPILE_OPTIONS]))
+    .update(JSON.stringify([FORMAT, versionOfTranspiler(), optionsFor(instantiation)]))
     .digest('hex')
     .slice(0, 12);
   return `${content}-${setup}`;
@@ -113,6 +123,8 @@ const pending = new Map<string, Promise<TranspiledComponent>>();
 export interface TranspileOptions {
   /** Cache directory for transpiled output (default: cacheDir()). */
   cacheDir?: string;
+  /** `async` for WASI 0.3 components (see Instantiation); default `sync`. */
+  instantiation?: Instantiation;
 }
 
 /**
@@ -121,20 +133,21 @@ export interface TranspileOptions {
  */
 export function transpileComponent(bytes: Uint8Array, options: TranspileOptions = {}): Promise<TranspiledComponent> {
   const root = options.cacheDir ?? cacheDir();
-  const key = componentKey(bytes);
+  const instantiation = options.instantiation ?? 'sync';
+  const key = componentKey(bytes, instantiation);
   const memKey = `${root}\0${key}`;
   const hit = pending.get(memKey);
   if (hit) {
     transpileStats.memoryHits++;
     return hit;
   }
-  const p = load(bytes, root, key);
+  const p = load(bytes, root, key, instantiation);
   pending.set(memKey, p);
   p.catch(() => pending.delete(memKey));
   return p;
 }
 
-async function load(bytes: Uint8Array, root: string, key: string): Promise<TranspiledComponent> {
+async function load(bytes: Uint8Array, root: string, key: string, instantiation: Instantiation): Promise<TranspiledComponent> {
   const dir = join(root, key);
   const cached = readEntry(dir, key);
   if (cached) {
@@ -144,7 +157,7 @@ async function load(bytes: Uint8Array, root: string, key: string): Promise<Trans
   const { transpileBytes } = await import('@bytecodealliance/jco-transpile');
   let result;
   try {
-    result = await transpileBytes(bytes, { ...TRANSPILE_OPTIONS });
+    result = await transpileBytes(bytes, { ...optionsFor(instantiation) });
   } catch (e) {
     throw new ComponentLoadError(`not a runnable component: ${firstLine(e)}`);
   }

@@ -1,0 +1,159 @@
+/**
+ * Running WASI 0.3 components (Node only): transpile for async instantiation (cached like
+ * preview2's), instantiate over the merged 0.2 + 0.3 import object, and await the async
+ * `wasi:cli/run@0.3…#run` export, never the 0.2 `run` stub such components also export.
+ * 0.3 needs JSPI (`WebAssembly.Suspending` / `WebAssembly.promising`): Node ≥ 25 and
+ * current Chromium have it, Node 20 and 22 do not.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { readComponent } from '../../inspect/component-binary.js';
+import { ExitSignal } from '../kernel/exit.js';
+import { Kernel, type KernelOptions } from '../kernel/index.js';
+import type { ComponentExports } from '../preview2/run-exports.js';
+import { isRunError, NotACommandError } from '../preview2/run-exports.js';
+import { ComponentLoadError, transpileComponent, type TranspiledComponent } from '../preview2/transpile.js';
+import { loadNetwork } from '../preview2/network-node.js';
+import { createPreview3, type Network3 } from './index.js';
+import { loadNetwork3 } from './network-node.js';
+import type { ImportObject } from '../preview2/index.js';
+
+const RUN_P3 = /^wasi:cli\/run@0\.3\./;
+
+/** True when the component exports a WASI 0.3 `wasi:cli/run` (read from the binary, no transpile). */
+export function isPreview3Command(bytes: Uint8Array): boolean {
+  try {
+    return readComponent(bytes).exports.some((e) => RUN_P3.test(e.name));
+  } catch {
+    return false;
+  }
+}
+
+/** The engine has JSPI, which WASI 0.3's async calls need. */
+export function hasJspi(): boolean {
+  const wa = WebAssembly as unknown as Record<string, unknown>;
+  return typeof wa['Suspending'] === 'function' && typeof wa['promising'] === 'function';
+}
+
+/** A 0.3 component on an engine without JSPI: one line saying what is needed. */
+export class JspiMissingError extends Error {
+  readonly userFacing = true;
+  constructor() {
+    super(
+      'this component uses WASI 0.3 (async), which needs JSPI (WebAssembly.Suspending); '
+      + `this is Node ${process.versions.node}: run it on Node >= 25`,
+    );
+    this.name = 'JspiMissingError';
+  }
+}
+
+type GeneratedModule = {
+  instantiate(
+    getCoreModule: (name: string) => WebAssembly.Module,
+    imports: ImportObject,
+  ): Promise<ComponentExports>;
+};
+
+interface Loaded3 {
+  transpiled: TranspiledComponent;
+  instantiate(imports: ImportObject): Promise<ComponentExports>;
+}
+
+const loaded = new Map<string, Promise<Loaded3>>();
+
+async function load(bytes: Uint8Array, cacheDir: string | undefined): Promise<Loaded3> {
+  const t = await transpileComponent(bytes, { instantiation: 'async', ...(cacheDir ? { cacheDir } : {}) });
+  let p = loaded.get(t.jsFile);
+  if (!p) {
+    p = (async () => {
+      const [mod, modules] = await Promise.all([
+        import(pathToFileURL(t.jsFile).href) as Promise<GeneratedModule>,
+        Promise.all(t.coreFiles.map(async (f) => [f, await WebAssembly.compile(readFileSync(join(t.dir, f)))] as const)),
+      ]);
+      const byName = new Map(modules);
+      const getCoreModule = (name: string): WebAssembly.Module => {
+        const m = byName.get(name);
+        if (!m) throw new Error(`the generated component asked for an unknown core module "${name}"`);
+        return m;
+      };
+      return { transpiled: t, instantiate: (imports: ImportObject) => mod.instantiate(getCoreModule, imports) };
+    })();
+    loaded.set(t.jsFile, p);
+    p.catch(() => loaded.delete(t.jsFile));
+  }
+  return p;
+}
+
+export interface Instantiate3Options {
+  cacheDir?: string;
+  /** 0.3 sockets / http; default preview3-shim's, loaded only when imported and allowed. */
+  network3?: Network3;
+}
+
+export interface Component3Instance {
+  exports: ComponentExports;
+  imports: ImportObject;
+}
+
+/** Instantiate a 0.3 component over a Kernel the caller built (and disposes). */
+export async function instantiateComponent3(
+  bytes: Uint8Array,
+  kernel: Kernel,
+  options: Instantiate3Options = {},
+): Promise<Component3Instance> {
+  if (!hasJspi()) throw new JspiMissingError();
+  const l = await load(bytes, options.cacheDir);
+  const wanted = l.transpiled.imports;
+  const sockets = kernel.allows('sockets') && wanted.some((i) => i.startsWith('wasi:sockets/'));
+  const http = wanted.some((i) => i.startsWith('wasi:http/'));
+  const network3 = options.network3 ?? (sockets || http ? await loadNetwork3({ sockets, http }) : undefined);
+  // The 0.2 sockets / http a 0.3 component may also import come from preview2-shim, as for 0.2 components.
+  const p2sockets = sockets && wanted.some((i) => /^wasi:sockets\/(tcp|udp|network|instance-network)/.test(i));
+  const network = p2sockets ? await loadNetwork({ sockets: true, http: false }) : undefined;
+  const imports = createPreview3(kernel, { network3, ...(network ? { network } : {}) });
+  const missing = wanted.filter((i) => !(i in imports));
+  if (missing.length > 0) {
+    throw new ComponentLoadError(`it imports ${missing.join(', ')}, which wasi-virt does not provide`);
+  }
+  return { exports: await l.instantiate(imports), imports };
+}
+
+/** The async `run` of the component's `wasi:cli/run@0.3…` export. */
+export function runExport3(exports: ComponentExports): () => Promise<unknown> {
+  for (const [name, value] of Object.entries(exports)) {
+    if (!RUN_P3.test(name)) continue;
+    const run = (value as { run?: unknown } | undefined)?.run;
+    if (typeof run === 'function') return run as () => Promise<unknown>;
+  }
+  throw new NotACommandError('the component does not export wasi:cli/run@0.3 (it is not a 0.3 command)');
+}
+
+/** Await `run` and map how it ended to an exit code (0 ok, 1 err, an exit call's code); traps propagate. */
+export async function runToCompletion3(exports: ComponentExports): Promise<number> {
+  const run = runExport3(exports);
+  try {
+    await run();
+    return 0;
+  } catch (e) {
+    if (e instanceof ExitSignal) return e.code;
+    if (isRunError(e)) return 1;
+    throw e;
+  }
+}
+
+export interface RunComponent3Options extends KernelOptions, Instantiate3Options {}
+
+/**
+ * Run a WASI 0.3 command to completion: its exit code (0 when `run` returns ok, 1 when
+ * it returns err, the code of an exit call). A trap rejects after the kernel is torn down.
+ */
+export async function runComponent3(bytes: Uint8Array, options: RunComponent3Options): Promise<{ code: number }> {
+  const kernel = new Kernel(options);
+  try {
+    const { exports } = await instantiateComponent3(bytes, kernel, options);
+    return { code: await runToCompletion3(exports) };
+  } finally {
+    kernel.dispose();
+  }
+}

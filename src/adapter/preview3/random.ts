@@ -1,0 +1,42 @@
+/**
+ * wasi:random@0.3 (random, insecure, insecure-seed) over the kernel's source: the host's
+ * CSPRNG, a seeded generator in deterministic mode, or denied (a trap: no error channel).
+ * 0.3 renamed `insecure-seed` to `get-insecure-seed`; the rest is as in 0.2.
+ */
+import { trap, type Ctx } from './context.js';
+
+const MAX_BYTES = 0x7fff_ffffn;
+
+export function createRandom(ctx: Ctx): Record<string, Record<string, unknown>> {
+  const { kernel } = ctx;
+  const bytes = (len: bigint): Uint8Array => {
+    try {
+      if (len > MAX_BYTES) throw new Error(`wasi:random: ${len} bytes asked for at once`);
+      const out = new Uint8Array(Number(len));
+      kernel.random.fill(out);
+      return out;
+    } catch (e) {
+      throw trap(e);
+    }
+  };
+  const u64 = (): bigint => {
+    const b = bytes(8n);
+    return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
+  };
+  // "Meant to be called once": every call of one instance answers the same pair.
+  let seed: [bigint, bigint] | undefined;
+  return {
+    'wasi:random/random': { getRandomBytes: bytes, getRandomU64: u64 },
+    'wasi:random/insecure': { getInsecureRandomBytes: bytes, getInsecureRandomU64: u64 },
+    'wasi:random/insecure-seed': {
+      getInsecureSeed: (): [bigint, bigint] => {
+        try {
+          seed ??= kernel.random.seed();
+          return [seed[0], seed[1]];
+        } catch (e) {
+          throw trap(e);
+        }
+      },
+    },
+  };
+}
