@@ -19,6 +19,7 @@ import { createPreview1, type Preview1 } from './adapter/preview1/index.js';
 import type { Imports } from './adapter/preview1/context.js';
 import { runModule as runModuleOn, type RunModuleOptions } from './adapter/preview1/run.js';
 import { terminate } from './adapter/node/terminate.js';
+import { runEntry } from './adapter/kernel/exit.js';
 import type { Policy } from './policy/types.js';
 import { validatePolicy } from './policy/validate.js';
 
@@ -196,15 +197,7 @@ export class WASI {
     const { _start, _initialize } = exports;
     if (typeof _start !== 'function') throw invalidType('"instance.exports._start" property', 'of type function', _start);
     if (_initialize !== undefined) throw invalidType('"instance.exports._initialize" property', 'undefined', _initialize);
-    try {
-      (_start as () => void)();
-      return 0;
-    } catch (err) {
-      if (err instanceof ExitSignal) return err.code;
-      throw err;
-    } finally {
-      this.host.flush();
-    }
+    return runEntry(_start as () => void, () => this.host.flush());
   }
 
   /** Run a reactor's `_initialize` (if any). Throws when the instance is a command. */

@@ -47,6 +47,16 @@ const STDIO_FLAGS: Record<string, string> = {
   stderr: '--stderr[=MODE]: like --stdout',
 };
 
+/** The resource limits (docs/policy.md, `limits`): each takes a number or a size/time with a unit. */
+const LIMIT_OPTIONS: Record<string, string> = {
+  'max-open-files': '--max-open-files N: files the guest may hold open, stdio and preopens included (default 1024); past it opens fail with EMFILE',
+  'max-stdout-bytes': '--max-stdout-bytes SIZE: bytes the guest may write to stdout (e.g. 10M); past it writes fail with EDQUOT',
+  'max-stderr-bytes': '--max-stderr-bytes SIZE: the same for stderr',
+  'max-write-bytes': '--max-write-bytes SIZE: bytes the guest may write into host files (preopens), all together',
+  'max-memory': '--max-memory SIZE: largest linear memory (e.g. 256M); the guest traps past it',
+  'timeout': '--timeout TIME: stop the guest after TIME (ms, or e.g. 5s); it runs in a worker thread, trap exit 134',
+};
+
 /** The policy flags every command takes; `run` (and inspect/policy) add wasmtime's spellings. */
 function policyOptions(y: Argv, mode: CommandMode | 'any'): Argv {
   for (const [name, describe] of Object.entries(ALLOW_FLAGS)) y.option(name, { type: 'boolean', group: ALLOW, describe });
@@ -64,16 +74,11 @@ function policyOptions(y: Argv, mode: CommandMode | 'any'): Argv {
     y.option('dir', { type: 'string', group: FILES, describe: '--dir HOST[::GUEST] (wasmtime): same as --preopen GUEST=HOST, read-write; with HOST alone the guest path is HOST as written (e.g. --dir . gives ".")' })
       .option('mapdir', { type: 'string', group: FILES, describe: '--mapdir GUEST::HOST (the WASI tutorial\'s; GUEST:HOST also accepted): same as --dir HOST::GUEST' });
   }
+  for (const [name, describe] of Object.entries(LIMIT_OPTIONS)) y.option(name, { type: 'string', group: LIMITS, describe });
   return y
     .option('deterministic', { type: 'string', group: OTHER, describe: '--deterministic[=SEED]: virtual clocks (start 2000-01-01T00:00:00Z, +1 ms per reading, sleeps return at once) and random seeded with SEED (default 0). An explicit --allow-clocks=false / --allow-random=false still denies' })
     .option('cwd', { type: 'string', group: OTHER, describe: '--cwd DIR: the guest\'s initial working directory' })
     .option('config', { type: 'string', group: OTHER, describe: '--config FILE: a policy file (.toml or .json, see docs/policy.md); flags override it' })
-    .option('max-open-files', { type: 'string', group: LIMITS, describe: '--max-open-files N: files the guest may hold open, stdio and preopens included (default 1024); past it opens fail with EMFILE' })
-    .option('max-stdout-bytes', { type: 'string', group: LIMITS, describe: '--max-stdout-bytes SIZE: bytes the guest may write to stdout (e.g. 10M); past it writes fail with EDQUOT' })
-    .option('max-stderr-bytes', { type: 'string', group: LIMITS, describe: '--max-stderr-bytes SIZE: the same for stderr' })
-    .option('max-write-bytes', { type: 'string', group: LIMITS, describe: '--max-write-bytes SIZE: bytes the guest may write into host files (preopens), all together' })
-    .option('max-memory', { type: 'string', group: LIMITS, describe: '--max-memory SIZE: largest linear memory (e.g. 256M); the guest traps past it' })
-    .option('timeout', { type: 'string', group: LIMITS, describe: '--timeout TIME: stop the guest after TIME (ms, or e.g. 5s); it runs in a worker thread, trap exit 134' })
     .option('debug', { type: 'boolean', group: OTHER, describe: 'Trace every WASI call to stderr, and print the stack of an internal error' })
     .option('wasi-version', { type: 'string', group: OTHER, describe: '--wasi-version VER: accepted so WASI-Virt command lines work, and ignored (every WASI 0.2.x import is served)' });
 }

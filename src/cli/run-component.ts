@@ -4,12 +4,10 @@
  * of an exit call); any other ending is reported as kernel/ending.ts decides, after the
  * guest's output is delivered (a trap is 134, bad input 2).
  */
-import { basename } from 'node:path';
-import { nodePlatform } from '../adapter/node/platform.js';
 import { reportFailure } from '../adapter/node/report.js';
 import { runComponent } from '../adapter/preview2/instantiate.js';
 import { isPreview3Command } from '../adapter/preview3/instantiate.js';
-import type { RunRequest } from './run.js';
+import { guestOptions, type RunRequest } from './run.js';
 import { terminate } from '../adapter/node/terminate.js';
 
 export async function runComponentCommand(req: RunRequest, bytes: Uint8Array): Promise<number> {
@@ -24,12 +22,7 @@ export async function runComponentCommand(req: RunRequest, bytes: Uint8Array): P
 async function runOnce(req: RunRequest, bytes: Uint8Array): Promise<number> {
   const debug = req.debug || req.policy.debug === true;
   try {
-    const { code } = await runComponent(bytes, {
-      policy: req.policy,
-      args: [basename(req.file), ...req.guestArgs],
-      platform: nodePlatform({ orderHostWrites: false }),
-      trace: debug,
-    });
+    const { code } = await runComponent(bytes, guestOptions(req, debug));
     return code;
   } catch (e) {
     // runComponent has flushed the guest's output and released the host by now.

@@ -38,6 +38,17 @@ function refuse(message: string): number {
   return USAGE_EXIT;
 }
 
+/** What the guest of `run` gets, module or component: its argv, the Node platform, tracing. */
+export function guestOptions(req: RunRequest, debug: boolean) {
+  return {
+    policy: req.policy,
+    args: [basename(req.file), ...req.guestArgs],
+    // The CLI writes nothing while its guest runs, so it need not order host writes.
+    platform: nodePlatform({ orderHostWrites: false }),
+    trace: debug,
+  };
+}
+
 export async function runCommand(req: RunRequest): Promise<number> {
   let bytes: Uint8Array;
   try {
@@ -83,12 +94,7 @@ export async function runCommand(req: RunRequest): Promise<number> {
   if (timeout !== undefined) return timed('module', bytes);
   const debug = req.debug || req.policy.debug === true;
   try {
-    const { code } = await runModule(module, {
-      policy: req.policy,
-      args: [basename(req.file), ...req.guestArgs],
-      platform: nodePlatform({ orderHostWrites: false }),
-      trace: debug,
-    });
+    const { code } = await runModule(module, guestOptions(req, debug));
     return code;
   } catch (err) {
     if (err instanceof NotStartedError) {

@@ -29,8 +29,8 @@ export const PREVIEW1_FACETS: Record<string, Facet[]> = {
   sock_accept: ['p1-sockets'], sock_recv: ['p1-sockets'], sock_send: ['p1-sockets'], sock_shutdown: ['p1-sockets'],
 };
 
-/** WASI 0.2 interfaces wasi-virt serves (import keys of the preview2 face, unversioned). */
-export const PREVIEW2_FACETS: Record<string, Facet[]> = {
+/** wasi:cli's interfaces, the same in 0.2 and 0.3. */
+const CLI_FACETS: Record<string, Facet[]> = {
   'wasi:cli/environment': ['env', 'args'],
   'wasi:cli/exit': ['exit'],
   'wasi:cli/stdin': ['stdin'],
@@ -41,6 +41,11 @@ export const PREVIEW2_FACETS: Record<string, Facet[]> = {
   'wasi:cli/terminal-stdin': ['stdin'],
   'wasi:cli/terminal-stdout': ['stdout'],
   'wasi:cli/terminal-stderr': ['stderr'],
+};
+
+/** WASI 0.2 interfaces wasi-virt serves (import keys of the preview2 face, unversioned). */
+export const PREVIEW2_FACETS: Record<string, Facet[]> = {
+  ...CLI_FACETS,
   'wasi:clocks/monotonic-clock': ['clocks'],
   'wasi:clocks/wall-clock': ['clocks'],
   'wasi:filesystem/types': ['fs'],
@@ -64,16 +69,7 @@ export const PREVIEW2_FACETS: Record<string, Facet[]> = {
 
 /** WASI 0.3 interfaces the preview3 face serves (0.3 has no wasi:io; its `types` interfaces hold only types). */
 export const PREVIEW3_FACETS: Record<string, Facet[]> = {
-  'wasi:cli/environment': ['env', 'args'],
-  'wasi:cli/exit': ['exit'],
-  'wasi:cli/stdin': ['stdin'],
-  'wasi:cli/stdout': ['stdout'],
-  'wasi:cli/stderr': ['stderr'],
-  'wasi:cli/terminal-input': ['terminal'],
-  'wasi:cli/terminal-output': ['terminal'],
-  'wasi:cli/terminal-stdin': ['stdin'],
-  'wasi:cli/terminal-stdout': ['stdout'],
-  'wasi:cli/terminal-stderr': ['stderr'],
+  ...CLI_FACETS,
   'wasi:cli/types': ['io'],
   'wasi:clocks/monotonic-clock': ['clocks'],
   'wasi:clocks/system-clock': ['clocks'],

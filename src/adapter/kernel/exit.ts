@@ -14,6 +14,18 @@ export class ExitSignal extends Error {
   }
 }
 
+/** Call a command's entry point: its exit code (0 when it returns), its output delivered either way. */
+export function runEntry(entry: () => void, flush: () => void): number {
+  try {
+    entry();
+    return 0;
+  } catch (err) {
+    if (err instanceof ExitSignal) return err.code;
+    throw err;
+  } finally {
+    flush();
+  }
+}
 
 export function exitWith(policy: Toggle | undefined, code: number): never {
   if (policy === 'deny' && code !== 0) {

@@ -3,7 +3,8 @@
  * a Kernel. One small module per subsystem contributes its functions (uwasi's
  * provider shape); this file composes them and runs the guest's entry points.
  */
-import { ExitSignal, type Kernel } from '../kernel/index.js';
+import { runEntry } from '../kernel/exit.js';
+import type { Kernel } from '../kernel/index.js';
 import { fail } from '../../virtual-fs/errors.js';
 import { FUNCTIONS, MODULE_NAME, type Version } from './abi.js';
 import { Preview1Context, syscall, type Imports } from './context.js';
@@ -76,15 +77,7 @@ export function createPreview1(host: Kernel, options: Preview1Options = {}): Pre
       // A wasm function's length is its parameter count; called from JS the missing
       // arguments would silently be 0.
       if (entry.length > 0) throw new ModuleShapeError(`its _start takes ${entry.length} parameter${entry.length > 1 ? 's' : ''}; a WASI command's _start takes none`);
-      try {
-        (entry as () => void)();
-        return 0;
-      } catch (err) {
-        if (err instanceof ExitSignal) return err.code;
-        throw err;
-      } finally {
-        host.flush();
-      }
+      return runEntry(entry as () => void, () => host.flush());
     },
     initialize(instance) {
       bindFrom(instance);
