@@ -24,6 +24,9 @@ export const chromiumMissing =
     ? 'headless Chromium not found: `apt-get install -y chromium` to run the browser tests'
     : undefined;
 
+/** Outside CI, a machine without Chromium skips the browser tests (they say why in one line). */
+export const skipBrowser = chromium === undefined && !process.env.CI;
+
 export function requireChromium(): string {
   if (chromium !== undefined) return chromium;
   if (process.env.CI) throw new Error(`CI: ${chromiumMissing}`);
