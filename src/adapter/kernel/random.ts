@@ -91,3 +91,28 @@ export function randomFor(policy: RandomPolicy | undefined): RandomSource {
   if (policy && typeof policy === 'object') return new SeededRandom(policy.deterministic.seed ?? DEFAULT_SEED);
   return new CryptoRandom();
 }
+
+/** The largest single draw either WASI random face hands out. */
+const MAX_DRAW = 0x7fff_ffffn;
+
+/**
+ * The byte and u64 draws both component faces (wasi:random 0.2 and 0.3) serve. They have no
+ * error channel: `trap` turns a denial (or an oversized draw) into the face's trap.
+ */
+export function randomDraws(source: RandomSource, trap: (e: unknown) => unknown) {
+  const bytes = (len: bigint): Uint8Array => {
+    try {
+      if (len > MAX_DRAW) throw new Error(`wasi:random: ${len} bytes asked for at once`);
+      const out = new Uint8Array(Number(len));
+      source.fill(out);
+      return out;
+    } catch (e) {
+      throw trap(e);
+    }
+  };
+  const u64 = (): bigint => {
+    const b = bytes(8n);
+    return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
+  };
+  return { bytes, u64 };
+}

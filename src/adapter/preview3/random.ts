@@ -3,26 +3,12 @@
  * CSPRNG, a seeded generator in deterministic mode, or denied (a trap: no error channel).
  * 0.3 renamed `insecure-seed` to `get-insecure-seed`; the rest is as in 0.2.
  */
+import { randomDraws } from '../kernel/random.js';
 import { trap, type Ctx } from './context.js';
-
-const MAX_BYTES = 0x7fff_ffffn;
 
 export function createRandom(ctx: Ctx): Record<string, Record<string, unknown>> {
   const { kernel } = ctx;
-  const bytes = (len: bigint): Uint8Array => {
-    try {
-      if (len > MAX_BYTES) throw new Error(`wasi:random: ${len} bytes asked for at once`);
-      const out = new Uint8Array(Number(len));
-      kernel.random.fill(out);
-      return out;
-    } catch (e) {
-      throw trap(e);
-    }
-  };
-  const u64 = (): bigint => {
-    const b = bytes(8n);
-    return new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
-  };
+  const { bytes, u64 } = randomDraws(kernel.random, (e) => trap(e));
   // "Meant to be called once": every call of one instance answers the same pair.
   let seed: [bigint, bigint] | undefined;
   return {
