@@ -95,7 +95,7 @@ describe('rewrites of the generated code', () => {
   it('sends every synchronous host import around the async task machinery', () => {
     const { js, fastPath } = rewriteGenerated(raw);
     expect(fastPath).toBe(true);
-    expect(js).not.toContain('_lowerImportBackwardsCompat.bind(\n  null,');
+    expect(js).not.toMatch(/_lowerImportBackwardsCompat\.bind\(\n\s*null,/);
     expect(js).not.toContain('taskCreation: {');
     expect(js.match(/const task = _SYNC_TASK;/g)?.length).toBe(raw.match(/const hostProvided = true;/g)?.length);
     // A guest still may not call out while jco is inside its cabi_realloc or post-return.
@@ -107,6 +107,14 @@ describe('rewrites of the generated code', () => {
     rmSync(file);
     expect(check.stderr).toBe('');
     expect(check.status).toBe(0);
+  });
+
+  it('finds the bind at any indentation (jco indents it by nesting depth)', () => {
+    const deeper = raw.split('_lowerImportBackwardsCompat.bind(\n  null,\n').join('_lowerImportBackwardsCompat.bind(\n      null,\n');
+    expect(deeper).not.toBe(raw);
+    const { js, fastPath } = rewriteGenerated(deeper);
+    expect(fastPath).toBe(true);
+    expect(js).not.toMatch(/_lowerImportBackwardsCompat\.bind\(\n\s*null,/);
   });
 
   it('leaves code it does not recognise alone', () => {

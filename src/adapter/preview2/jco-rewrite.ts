@@ -15,7 +15,8 @@ export const JCO_DEBUG_DEFINITION =
 
 /** Where each host-import trampoline sets up its (p3) task, up to entering it. */
 const TASK_SETUP = /const hostProvided = true;\n[\s\S]*?const started = task\.enterSync\(\);/g;
-const LOWER_BIND = '_lowerImportBackwardsCompat.bind(\n  null,\n';
+// jco indents the bind by its nesting depth, which differs between components.
+const LOWER_BIND = /_lowerImportBackwardsCompat\.bind\(\n[ \t]*null,\n/g;
 
 export interface Rewritten {
   js: string;
@@ -59,11 +60,11 @@ export function rewriteGenerated(js: string): Rewritten {
   const sane = setups.length > 0 && setups.length === hosts
     && setups.every((m) => m.split('taskCreation: {').length === 2 && !m.includes('const _trampoline'));
   const anyAsync = /\b(isAsync|funcTypeIsAsync|isManualAsync): true\b/.test(js);
-  if (sane && !anyAsync && js.includes(LOWER_BIND) && js.includes('function _lowerImportBackwardsCompat(')
+  if (sane && !anyAsync && js.search(LOWER_BIND) >= 0 && js.includes('function _lowerImportBackwardsCompat(')
     && js.includes('function _checkMayLeave(')) {
     js = js.replace(TASK_SETUP,
       'const hostProvided = true; let parentTask; let subtask; const task = _SYNC_TASK; const started = true;');
-    js = js.split(LOWER_BIND).join('_lowerSyncFast(\n');
+    js = js.replace(LOWER_BIND, '_lowerSyncFast(\n');
     const helpers =
       'const _SYNC_TASK = { componentIdx() { return 0; }, id() { return 0; }, resolve() {}, exit() {}, ' +
       'setErrored() {}, reject() {}, getParentSubtask() {}, setParentSubtask() {} };\n  ' +

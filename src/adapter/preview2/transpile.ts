@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { rewriteGenerated } from './jco-rewrite.js';
 
 /** Bumped whenever the options or the rewrite (jco-rewrite.ts) change what a cache entry holds. */
-const FORMAT = 4;
+const FORMAT = 5;
 
 const TRANSPILE_OPTIONS = {
   name: 'component',
