@@ -101,7 +101,7 @@ export class WASI {
   /** The import functions (node:wasi's `wasiImport`). */
   readonly wasiImport: Imports;
   private readonly preview1: Preview1;
-  private readonly host: Kernel;
+  private readonly kernel: Kernel;
   private readonly bindingName: string;
   private [kStarted] = false;
 
@@ -157,7 +157,7 @@ export class WASI {
     const given = options.policy === undefined ? undefined : validatePolicy(options.policy);
     const platform: Platform = nodePlatform(fds);
     const policy = given ?? nodeWasiPolicy(env ?? []);
-    this.host = new Kernel({
+    this.kernel = new Kernel({
       policy,
       args,
       // With a policy, `env` lists the candidates its rule filters; a policy without an
@@ -168,7 +168,7 @@ export class WASI {
       trace: options.trace,
       ...hostStdio,
     });
-    this.preview1 = createPreview1(this.host, { version });
+    this.preview1 = createPreview1(this.kernel, { version });
     const imports = this.preview1.wasiImport;
     if (!returnOnExit) {
       // node:wasi ends the process from inside proc_exit; so do we, once output is out.
@@ -178,7 +178,7 @@ export class WASI {
           procExit(code);
         } catch (err) {
           if (!(err instanceof ExitSignal)) throw err;
-          this.host.flush();
+          this.kernel.flush();
           terminate(err.code);
         }
       };
@@ -197,7 +197,7 @@ export class WASI {
     const { _start, _initialize } = exports;
     if (typeof _start !== 'function') throw invalidType('"instance.exports._start" property', 'of type function', _start);
     if (_initialize !== undefined) throw invalidType('"instance.exports._initialize" property', 'undefined', _initialize);
-    return runEntry(_start as () => void, () => this.host.flush());
+    return runEntry(_start as () => void, () => this.kernel.flush());
   }
 
   /** Run a reactor's `_initialize` (if any). Throws when the instance is a command. */
@@ -210,7 +210,7 @@ export class WASI {
       try {
         (_initialize as () => void)();
       } finally {
-        this.host.flush();
+        this.kernel.flush();
       }
     }
   }
@@ -226,7 +226,7 @@ export class WASI {
 
   /** Flush guest output and close the host directories and files this instance opened. */
   dispose(): void {
-    this.host.dispose();
+    this.kernel.dispose();
   }
 
   // node:wasi's order: started flag first (a failed start still counts), then instance,

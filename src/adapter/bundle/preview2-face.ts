@@ -64,15 +64,15 @@ export class RuntimeCapabilityError extends Error {
  * unsupported, its types trap on construction), see docs/browser.md.
  */
 export async function instantiate(
-  loaded: LoadedComponent, app: ComponentApp, host: Kernel, network?: NetworkProvider, runtime: 'node' | 'web' = 'node',
+  loaded: LoadedComponent, app: ComponentApp, kernel: Kernel, network?: NetworkProvider, runtime: 'node' | 'web' = 'node',
 ): Promise<ComponentExports> {
-  const want = networkNeeds(app.imports, host.allows('sockets'));
+  const want = networkNeeds(app.imports, kernel.allows('sockets'));
   let net = network;
   if (!net && runtime === 'web' && want.sockets) {
     throw new RuntimeCapabilityError('the policy allows sockets, which a browser or worker cannot open; compose without --allow-sockets (or pass run(args, { network }))');
   }
   if (!net && runtime === 'node' && (want.sockets || want.http)) net = await loadShim(want);
-  return loaded.instantiate(createPreview2(host, { network: net }), host.limits.instantiateCore);
+  return loaded.instantiate(createPreview2(kernel, { network: net }), kernel.limits.instantiateCore);
 }
 
 export { NotACommandError, runToCompletion } from '../preview2/run-exports.js';

@@ -33,11 +33,11 @@ function encodeList(items: readonly string[], what: string): StringList {
 }
 
 export default function argsImports(ctx: Preview1Context): Imports {
-  const { mem, host } = ctx;
+  const { mem, kernel } = ctx;
   let args: StringList | undefined;
   let env: StringList | undefined;
-  const argList = (): StringList => (args ??= encodeList(host.args, 'argument'));
-  const envList = (): StringList => (env ??= encodeList(host.env.map(([k, v]) => `${k}=${v}`), 'environment entry'));
+  const argList = (): StringList => (args ??= encodeList(kernel.args, 'argument'));
+  const envList = (): StringList => (env ??= encodeList(kernel.env.map(([k, v]) => `${k}=${v}`), 'environment entry'));
 
   const sizes = (list: () => StringList) => syscall(ctx, (countPtr: number, sizePtr: number) => {
     const l = list();

@@ -20,23 +20,23 @@ function read(clocks: Clocks, id: number): bigint {
 }
 
 export default function clocksImports(ctx: Preview1Context): Imports {
-  const { mem, host } = ctx;
+  const { mem, kernel } = ctx;
   // The trace's copy of clock_time_get's body (see withBody); setU64 checks the pointer.
   const timeGet = (id: number, _precision: bigint, resultPtr: number): void => {
-    mem.setU64(resultPtr, read(host.clocks, id));
+    mem.setU64(resultPtr, read(kernel.clocks, id));
   };
   return {
     clock_res_get: syscall(ctx, (id: number, resultPtr: number) => {
       mem.check(resultPtr, 8);
       if (id < 0 || id > CLOCKID.THREAD_CPUTIME) fail('inval', `clock id ${id} does not exist`);
-      mem.setU64(resultPtr, host.clocks.resolution());
+      mem.setU64(resultPtr, kernel.clocks.resolution());
     }),
     // Written out rather than through syscall(), its body inline rather than a call to
     // timeGet: this is the hottest call some runtimes make (Go's scheduler, Rust's Instant).
     clock_time_get: withBody(timeGet, (id: number, _precision: bigint, resultPtr: number): number => {
       try {
         if (!ctx.started) throw new NotStartedError();
-        mem.setU64(resultPtr, read(host.clocks, id));
+        mem.setU64(resultPtr, read(kernel.clocks, id));
         return 0;
       } catch (err) {
         return ctx.errno(err);

@@ -67,17 +67,17 @@ export class Preview1Context {
   started = false;
 
   constructor(
-    readonly host: Kernel,
+    readonly kernel: Kernel,
     readonly version: Version,
   ) {
-    this.fds.insert({ handle: host.stdin, rightsBase: STDIO_RIGHTS, rightsInheriting: 0n });
-    this.fds.insert({ handle: host.stdout, rightsBase: STDIO_RIGHTS, rightsInheriting: 0n });
-    this.fds.insert({ handle: host.stderr, rightsBase: STDIO_RIGHTS, rightsInheriting: 0n });
-    for (const [name, dir] of host.fs.preopens) {
+    this.fds.insert({ handle: kernel.stdin, rightsBase: STDIO_RIGHTS, rightsInheriting: 0n });
+    this.fds.insert({ handle: kernel.stdout, rightsBase: STDIO_RIGHTS, rightsInheriting: 0n });
+    this.fds.insert({ handle: kernel.stderr, rightsBase: STDIO_RIGHTS, rightsInheriting: 0n });
+    for (const [name, dir] of kernel.fs.preopens) {
       this.fds.insert({ handle: dir, rightsBase: DIR_RIGHTS, rightsInheriting: DIR_RIGHTS | FILE_RIGHTS, preopen: name });
     }
     // Files the guest left open hold host descriptors: close them with the host.
-    host.onDispose(() => this.closeAll());
+    kernel.onDispose(() => this.closeAll());
   }
 
   bind(memory: WebAssembly.Memory): void {

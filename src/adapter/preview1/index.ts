@@ -43,9 +43,9 @@ export interface Preview1 {
   initialize(instance: WebAssembly.Instance): void;
 }
 
-export function createPreview1(host: Kernel, options: Preview1Options = {}): Preview1 {
+export function createPreview1(kernel: Kernel, options: Preview1Options = {}): Preview1 {
   const version = options.version ?? 'preview1';
-  const context = new Preview1Context(host, version);
+  const context = new Preview1Context(kernel, version);
   const composed: Imports = {};
   for (const module of MODULES) Object.assign(composed, module(context));
   // Anything not (yet) provided answers ENOSYS rather than failing instantiation.
@@ -53,12 +53,12 @@ export function createPreview1(host: Kernel, options: Preview1Options = {}): Pre
     composed[name] ??= syscall(context, () => fail('nosys', `${name} is not implemented`));
   }
   // Tracing wraps the whole object only when asked for, so the untraced calls cost nothing extra.
-  const traced = host.trace ? traceImports(context, composed, host.trace) : composed;
+  const traced = kernel.trace ? traceImports(context, composed, kernel.trace) : composed;
   // With a memory limit every call checks the guest's memory first (kernel/limits.ts).
-  const wasiImport = host.limits.guardImports({ wasi: traced }).wasi;
+  const wasiImport = kernel.limits.guardImports({ wasi: traced }).wasi;
   const bindMemory = (memory: WebAssembly.Memory): void => {
     context.bind(memory);
-    host.limits.watch(memory);
+    kernel.limits.watch(memory);
   };
   const bindFrom = (instance: WebAssembly.Instance): void => {
     const memory = instance.exports['memory'];
@@ -77,7 +77,7 @@ export function createPreview1(host: Kernel, options: Preview1Options = {}): Pre
       // A wasm function's length is its parameter count; called from JS the missing
       // arguments would silently be 0.
       if (entry.length > 0) throw new ModuleShapeError(`its _start takes ${entry.length} parameter${entry.length > 1 ? 's' : ''}; a WASI command's _start takes none`);
-      return runEntry(entry as () => void, () => host.flush());
+      return runEntry(entry as () => void, () => kernel.flush());
     },
     initialize(instance) {
       bindFrom(instance);

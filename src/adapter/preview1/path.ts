@@ -94,7 +94,7 @@ export default function pathImports(ctx: Preview1Context): Imports {
         append: write && flags.append,
       };
       const dir = d.handle;
-      const handle = ctx.host.limits.openFile(() => openPath(dir, p, follow, req));
+      const handle = ctx.kernel.limits.openFile(() => openPath(dir, p, follow, req));
       handle.setFlags(flags);
       const opened = fds.insert({ handle, rightsBase: base & typeRights(handle.fileType), rightsInheriting: inheriting });
       mem.setU32(openedPtr, opened);

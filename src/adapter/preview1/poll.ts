@@ -30,7 +30,7 @@ export default function pollImports(ctx: Preview1Context): Imports {
 
   /** Parse every subscription before waiting: a bad one fails the call without delay. */
   function parse(base: number, n: number): Sub[] {
-    const clocks = ctx.host.clocks;
+    const clocks = ctx.kernel.clocks;
     const size = SUBSCRIPTION_SIZE[ctx.version];
     const subs: Sub[] = [];
     let now: bigint | undefined;
@@ -102,7 +102,7 @@ export default function pollImports(ctx: Preview1Context): Imports {
       mem.check(neventsPtr, 4);
       const subs = parse(inBase, n);
       const waits = subs.map((s): Waitable => (s.deadline !== undefined ? { deadline: s.deadline } : { ready: () => fdReady(s) }));
-      const ready = waitForAny(ctx.host.clocks, waits);
+      const ready = waitForAny(ctx.kernel.clocks, waits);
       ready.forEach((i, k) => {
         writeEvent(outBase + k * EVENT_SIZE, subs[i]!);
       });

@@ -28,26 +28,26 @@ const IGNORED = new Set(['none', 'chld', 'cont', 'urg', 'winch']);
 const STOPS = new Set(['stop', 'tstp', 'ttin', 'ttou']);
 
 export default function procImports(ctx: Preview1Context): Imports {
-  const { host } = ctx;
+  const { kernel } = ctx;
   return {
     proc_exit: (rawCode: number): void => {
       const code = rawCode >>> 0;
       if (code > 255) {
-        host.flush();
+        kernel.flush();
         throw new GuestTrap(`exit with invalid exit status ${code} outside of [0..256)`);
       }
-      host.exit(code);
+      kernel.exit(code);
     },
     proc_raise: syscall(ctx, (sig: number) => {
       const name = SIGNALS[sig];
       if (name === undefined) fail('inval', `signal ${sig} does not exist`);
       if (IGNORED.has(name)) return;
       if (STOPS.has(name)) fail('notsup', `SIG${name.toUpperCase()} cannot stop a guest`);
-      host.flush();
+      kernel.flush();
       throw new GuestTrap(`proc_raise(SIG${name.toUpperCase()}): the guest raised a fatal signal`);
     }),
     sched_yield: syscall(ctx, () => {
-      host.flush();
+      kernel.flush();
     }),
   };
 }

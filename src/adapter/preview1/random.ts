@@ -6,10 +6,10 @@
 import { syscall, type Imports, type Preview1Context } from './context.js';
 
 export default function randomImports(ctx: Preview1Context): Imports {
-  const { mem, host } = ctx;
+  const { mem, kernel } = ctx;
   return {
     random_get: syscall(ctx, (bufPtr: number, len: number) => {
-      host.random.fill(mem.bytes(bufPtr, len));
+      kernel.random.fill(mem.bytes(bufPtr, len));
     }),
   };
 }

@@ -35,9 +35,9 @@ export async function runModule(
 ): Promise<{ code: number }> {
   const module = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
   const version = options.version ?? detectVersion(module);
-  const host = new Kernel(options);
+  const kernel = new Kernel(options);
   try {
-    const p1 = createPreview1(host, { version });
+    const p1 = createPreview1(kernel, { version });
     const imports: WebAssembly.Imports = { ...options.imports, ...p1.imports };
     const missing = WebAssembly.Module.imports(module)
       .filter((i) => imports[i.module]?.[i.name] === undefined)
@@ -46,6 +46,6 @@ export async function runModule(
     const instance = await WebAssembly.instantiate(module, imports);
     return { code: p1.start(instance) };
   } finally {
-    host.dispose();
+    kernel.dispose();
   }
 }

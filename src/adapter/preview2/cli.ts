@@ -11,30 +11,30 @@ export class TerminalInput {}
 export class TerminalOutput {}
 
 export function createCli(ctx: Ctx): Record<string, Namespace> {
-  const { host, cls } = ctx;
+  const { kernel, cls } = ctx;
   return {
     'wasi:cli/environment': {
-      getEnvironment: (): [string, string][] => host.env.map(([k, v]) => [k, v]),
-      getArguments: (): string[] => host.args.slice(),
-      initialCwd: (): string | undefined => host.cwd,
+      getEnvironment: (): [string, string][] => kernel.env.map(([k, v]) => [k, v]),
+      getArguments: (): string[] => kernel.args.slice(),
+      initialCwd: (): string | undefined => kernel.cwd,
     },
     'wasi:cli/exit': {
-      exit: (status: { tag: 'ok' | 'err' }): never => host.exit(status.tag === 'ok' ? 0 : 1),
-      exitWithCode: (code: number): never => host.exit(code),
+      exit: (status: { tag: 'ok' | 'err' }): never => kernel.exit(status.tag === 'ok' ? 0 : 1),
+      exitWithCode: (code: number): never => kernel.exit(code),
     },
-    'wasi:cli/stdin': { getStdin: () => new cls.InputStream(new StdinReader(ctx, host.stdin)) },
-    'wasi:cli/stdout': { getStdout: () => new cls.OutputStream(new StdioWriter(ctx, 'stdout', host.stdout)) },
-    'wasi:cli/stderr': { getStderr: () => new cls.OutputStream(new StdioWriter(ctx, 'stderr', host.stderr)) },
+    'wasi:cli/stdin': { getStdin: () => new cls.InputStream(new StdinReader(ctx, kernel.stdin)) },
+    'wasi:cli/stdout': { getStdout: () => new cls.OutputStream(new StdioWriter(ctx, 'stdout', kernel.stdout)) },
+    'wasi:cli/stderr': { getStderr: () => new cls.OutputStream(new StdioWriter(ctx, 'stderr', kernel.stderr)) },
     'wasi:cli/terminal-input': { TerminalInput: cls.TerminalInput },
     'wasi:cli/terminal-output': { TerminalOutput: cls.TerminalOutput },
     'wasi:cli/terminal-stdin': {
-      getTerminalStdin: () => (host.stdin.isTerminal() ? new cls.TerminalInput() : undefined),
+      getTerminalStdin: () => (kernel.stdin.isTerminal() ? new cls.TerminalInput() : undefined),
     },
     'wasi:cli/terminal-stdout': {
-      getTerminalStdout: () => (host.stdout.isTerminal() ? new cls.TerminalOutput() : undefined),
+      getTerminalStdout: () => (kernel.stdout.isTerminal() ? new cls.TerminalOutput() : undefined),
     },
     'wasi:cli/terminal-stderr': {
-      getTerminalStderr: () => (host.stderr.isTerminal() ? new cls.TerminalOutput() : undefined),
+      getTerminalStderr: () => (kernel.stderr.isTerminal() ? new cls.TerminalOutput() : undefined),
     },
   };
 }

@@ -10,14 +10,14 @@ class Deadline implements PollSource {
   constructor(private readonly ctx: Ctx, readonly deadline: bigint) {}
   ready(): boolean {
     try {
-      return this.ctx.host.clocks.monotonic() >= this.deadline;
+      return this.ctx.kernel.clocks.monotonic() >= this.deadline;
     } catch (e) {
       throw trap(this.ctx, e);
     }
   }
   block(): void {
     try {
-      this.ctx.host.clocks.sleepUntil(this.deadline);
+      this.ctx.kernel.clocks.sleepUntil(this.deadline);
     } catch (e) {
       throw trap(this.ctx, e);
     }
@@ -25,8 +25,8 @@ class Deadline implements PollSource {
 }
 
 export function createClocks(ctx: Ctx): Record<string, Namespace> {
-  const { host, cls } = ctx;
-  const clocks = host.clocks;
+  const { kernel, cls } = ctx;
+  const clocks = kernel.clocks;
   const guard = <T>(f: () => T): T => {
     try {
       return f();

@@ -29,7 +29,7 @@ export interface Classes {
 }
 
 export interface Ctx {
-  readonly host: Kernel;
+  readonly kernel: Kernel;
   readonly cls: Classes;
   readonly network: NetworkProvider | undefined;
   /**

@@ -220,7 +220,7 @@ export class Descriptor {
       write: !!flags.write,
       mutateDirectory: !!flags.mutateDirectory,
     };
-    const handle = this.#path((d) => this.ctx.host.limits.openFile(() => openPath(d, path, !!pathFlags.symlinkFollow, req)));
+    const handle = this.#path((d) => this.ctx.kernel.limits.openFile(() => openPath(d, path, !!pathFlags.symlinkFollow, req)));
     if (flags.fileIntegritySync || flags.dataIntegritySync || flags.requestedWriteSync) {
       handle.setFlags({ sync: !!flags.fileIntegritySync, dsync: !!flags.dataIntegritySync, rsync: !!flags.requestedWriteSync });
     }
@@ -288,7 +288,7 @@ export class Descriptor {
 }
 
 export function createFilesystem(ctx: Ctx): Record<string, Namespace> {
-  const { host, cls } = ctx;
+  const { kernel, cls } = ctx;
   return {
     'wasi:filesystem/types': {
       Descriptor: cls.Descriptor,
@@ -299,7 +299,7 @@ export function createFilesystem(ctx: Ctx): Record<string, Namespace> {
     'wasi:filesystem/preopens': {
       // Fresh, unowned descriptors each call: the adapter asks twice and drops one.
       getDirectories: (): [Descriptor, string][] =>
-        host.fs.preopens.map(([name, dir]) => [new cls.Descriptor(ctx, dir, name, false), name]),
+        kernel.fs.preopens.map(([name, dir]) => [new cls.Descriptor(ctx, dir, name, false), name]),
     },
   };
 }

@@ -16,9 +16,9 @@ const TYPE_CLASSES = [
 ];
 
 export function createHttp(ctx: Ctx, bridge: Bridge | undefined): Record<string, Namespace> {
-  const { host } = ctx;
+  const { kernel } = ctx;
   const shim = ctx.network?.http;
-  const allowed = host.allows('http');
+  const allowed = kernel.allows('http');
   const rule = allowed ? 'wasi:http has no implementation on this platform' : 'denied by policy: http = "deny"';
 
   let types: Namespace;

@@ -53,10 +53,10 @@ export function classesOf(imports: ImportObject): Classes {
   };
 }
 
-export function createPreview2(host: Kernel, options: Preview2Options = {}): ImportObject {
-  const tracer = host.trace ? new Tracer(host.trace) : undefined;
+export function createPreview2(kernel: Kernel, options: Preview2Options = {}): ImportObject {
+  const tracer = kernel.trace ? new Tracer(kernel.trace) : undefined;
   const cls = tracer ? tracedClasses(tracer, BASE) : BASE;
-  const ctx: Ctx = { host, cls, network: options.network, failed: tracer?.failed };
+  const ctx: Ctx = { kernel, cls, network: options.network, failed: tracer?.failed };
   const bridge = options.network ? new Bridge(ctx, options.network) : undefined;
   let ifaces: Record<string, Namespace> = {
     ...createIo(ctx),

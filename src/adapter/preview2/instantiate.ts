@@ -48,30 +48,30 @@ export interface InstantiateOptions extends TranspileOptions {
 export interface ComponentInstance {
   exports: ComponentExports;
   imports: ImportObject;
-  host: Kernel;
+  kernel: Kernel;
   loaded: TranspiledLoaded;
 }
 
 /** Instantiate a component over a Kernel the caller built (and disposes). */
 export async function instantiateComponent(
   bytes: Uint8Array,
-  host: Kernel,
+  kernel: Kernel,
   options: InstantiateOptions = {},
 ): Promise<ComponentInstance> {
   const loaded = await loadComponent(bytes, options);
-  const network = options.network ?? (await networkFor(loaded.transpiled.imports, host));
-  const imports = createPreview2(host, { network });
+  const network = options.network ?? (await networkFor(loaded.transpiled.imports, kernel));
+  const imports = createPreview2(kernel, { network });
   const missing = loaded.transpiled.imports.filter((i) => !(i in imports));
   if (missing.length > 0) {
     throw new ComponentLoadError(`it imports ${missing.join(', ')}, which wasi-virt does not provide`);
   }
-  const exports = loaded.instantiate(imports, host.limits.instantiateCore);
-  return { exports, imports, host, loaded };
+  const exports = loaded.instantiate(imports, kernel.limits.instantiateCore);
+  return { exports, imports, kernel, loaded };
 }
 
 /** preview2-shim's sockets / http, only for components that need them (networkNeeds). */
-async function networkFor(imports: string[], host: Kernel): Promise<NetworkProvider | undefined> {
-  const want = networkNeeds(imports, host.allows('sockets'));
+async function networkFor(imports: string[], kernel: Kernel): Promise<NetworkProvider | undefined> {
+  const want = networkNeeds(imports, kernel.allows('sockets'));
   return want.sockets || want.http ? loadNetwork(want) : undefined;
 }
 
@@ -87,12 +87,12 @@ export async function runComponent(bytes: Uint8Array, options: RunComponentOptio
   // A WASI 0.3 command (it also exports a 0.2 `run` stub that must not be called).
   const p3 = await import('../preview3/instantiate.js');
   if (p3.isPreview3Command(bytes)) return p3.runComponent3(bytes, options);
-  const host = new Kernel(options);
+  const kernel = new Kernel(options);
   try {
-    const { exports } = await instantiateComponent(bytes, host, options);
+    const { exports } = await instantiateComponent(bytes, kernel, options);
     return { code: runToCompletion(exports) };
   } finally {
-    host.dispose();
+    kernel.dispose();
   }
 }
 

@@ -100,7 +100,7 @@ export abstract class VirtualReader implements Reader {
   abstract ready(): boolean;
   /** A pollable's `block`: wait as poll does (kernel/wait.ts) until a read would not block. */
   block(): void {
-    if (!this.ready()) waitForAny(this.ctx.host.clocks, [this]);
+    if (!this.ready()) waitForAny(this.ctx.kernel.clocks, [this]);
   }
 
   private take(len: bigint, block: boolean): Uint8Array {
@@ -146,7 +146,7 @@ export class StdinReader extends VirtualReader {
     if (max === 0) return EMPTY;
     if (!block && !this.handle.readReady()) return EMPTY;
     // A prompt written before a blocking read must be visible while the guest waits.
-    this.ctx.host.flush();
+    this.ctx.kernel.flush();
     const buf = new Uint8Array(max);
     const n = this.handle.read(buf);
     if (n === 0) return null;
@@ -256,7 +256,7 @@ export function pollList(ctx: Ctx, list: Pollable[]): Uint32Array {
     return d !== undefined ? { deadline: d } : { ready: () => p.ready() };
   });
   try {
-    return Uint32Array.from(waitForAny(ctx.host.clocks, waits));
+    return Uint32Array.from(waitForAny(ctx.kernel.clocks, waits));
   } catch (e) {
     throw trap(ctx, e);
   }

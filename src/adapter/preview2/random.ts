@@ -7,15 +7,15 @@ import { randomDraws } from '../kernel/random.js';
 import { trap, type Ctx, type Namespace } from './context.js';
 
 export function createRandom(ctx: Ctx): Record<string, Namespace> {
-  const { host } = ctx;
-  const { bytes, u64 } = randomDraws(host.random, (e) => trap(ctx, e));
+  const { kernel } = ctx;
+  const { bytes, u64 } = randomDraws(kernel.random, (e) => trap(ctx, e));
   return {
     'wasi:random/random': { getRandomBytes: bytes, getRandomU64: u64 },
     'wasi:random/insecure': { getInsecureRandomBytes: bytes, getInsecureRandomU64: u64 },
     'wasi:random/insecure-seed': {
       insecureSeed: (): [bigint, bigint] => {
         try {
-          return host.random.seed();
+          return kernel.random.seed();
         } catch (e) {
           throw trap(ctx, e);
         }

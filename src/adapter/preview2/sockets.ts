@@ -24,11 +24,11 @@ export const SOCKET_INTERFACES: Record<string, string> = {
 class Network {}
 
 export function createSockets(ctx: Ctx, bridge: Bridge | undefined): Record<string, Namespace> {
-  const { host } = ctx;
+  const { kernel } = ctx;
   const shim = ctx.network?.sockets;
-  if (host.allows('sockets') && shim && bridge) return passthrough(bridge, shim);
+  if (kernel.allows('sockets') && shim && bridge) return passthrough(bridge, shim);
 
-  const allowed = host.allows('sockets');
+  const allowed = kernel.allows('sockets');
   const rule = allowed ? 'wasi:sockets has no network implementation on this platform' : 'denied by policy: sockets = "deny"';
   const refuse = (): never => {
     ctx.failed?.(new WasiError('notcapable', rule));
