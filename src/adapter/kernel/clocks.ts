@@ -22,6 +22,12 @@ export interface Clocks {
   /** Block until monotonic() >= deadline (or advance virtual time to it). */
   sleepUntil(deadline: bigint): void;
   readonly deterministic: boolean;
+  /**
+   * The monotonic clock as a plain function, when it is nothing more than the platform's
+   * nanosecond timer (host clocks with Platform.hrtime): a face's hottest call
+   * (clock_time_get) calls it directly, with no dispatch on the clock in between.
+   */
+  readonly monotonicTimer?: (() => bigint) | undefined;
 }
 
 const sleepCell = typeof SharedArrayBuffer === 'function' ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
@@ -47,10 +53,12 @@ const performanceNs = (): bigint => BigInt(Math.round(performance.now() * 1e6));
 
 class HostClocks implements Clocks {
   readonly deterministic = false;
+  readonly monotonicTimer: (() => bigint) | undefined;
   /** realtime = origin + monotonic, fixed once so the two clocks advance together. */
   private readonly origin: bigint;
   constructor(private readonly now: () => bigint = performanceNs) {
     this.origin = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6)) - now();
+    this.monotonicTimer = now === performanceNs ? undefined : now;
   }
   realtime(): bigint {
     return this.origin + this.now();

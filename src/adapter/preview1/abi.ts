@@ -63,32 +63,31 @@ export const EVENT_SIZE = 32;
 export const FDSTAT_SIZE = 24;
 export const DIRENT_HEADER_SIZE = 24;
 
-/** Two's complement for the guest's u64 (a pre-1970 time is negative in the kernel). */
-const u64 = (v: bigint): bigint => BigInt.asUintN(64, v);
-
-// One filestat is built here and copied into the guest in one checked write.
-const filestat = new DataView(new ArrayBuffer(64));
-const filestatBytes = new Uint8Array(filestat.buffer);
-
+/**
+ * A filestat written straight into guest memory, every byte of it (the padding after the
+ * type byte is zeroed, so no old guest bytes show through). The range is checked once,
+ * before the first store, so a bad pointer writes nothing.
+ */
 export function writeFilestat(mem: GuestMemory, ptr: number, st: Stat, version: Version): void {
-  const size = FILESTAT_SIZE[version];
-  mem.check(ptr, size);
-  filestatBytes.fill(0); // padding never leaks old guest bytes
-  filestat.setBigUint64(0, u64(st.dev), true);
-  filestat.setBigUint64(8, u64(st.ino), true);
-  filestat.setUint8(16, FILETYPE[st.type]);
+  const dv = mem.viewAt(ptr, FILESTAT_SIZE[version]);
+  const p = ptr >>> 0;
+  // setBigUint64 stores a value modulo 2^64: a pre-1970 time lands as its two's complement.
+  dv.setBigUint64(p, st.dev, true);
+  dv.setBigUint64(p + 8, st.ino, true);
   if (version === 'preview1') {
-    filestat.setBigUint64(24, u64(st.nlink), true);
-    filestat.setBigUint64(32, u64(st.size), true);
-    filestat.setBigUint64(40, u64(st.atim), true);
-    filestat.setBigUint64(48, u64(st.mtim), true);
-    filestat.setBigUint64(56, u64(st.ctim), true);
+    dv.setUint32(p + 16, FILETYPE[st.type], true); // the type byte and three bytes of padding
+    dv.setUint32(p + 20, 0, true);
+    dv.setBigUint64(p + 24, st.nlink, true);
+    dv.setBigUint64(p + 32, st.size, true);
+    dv.setBigUint64(p + 40, st.atim, true);
+    dv.setBigUint64(p + 48, st.mtim, true);
+    dv.setBigUint64(p + 56, st.ctim, true);
   } else {
-    filestat.setUint32(20, Number(st.nlink & 0xffffffffn), true);
-    filestat.setBigUint64(24, u64(st.size), true);
-    filestat.setBigUint64(32, u64(st.atim), true);
-    filestat.setBigUint64(40, u64(st.mtim), true);
-    filestat.setBigUint64(48, u64(st.ctim), true);
+    dv.setUint32(p + 16, FILETYPE[st.type], true);
+    dv.setUint32(p + 20, Number(st.nlink & 0xffffffffn), true);
+    dv.setBigUint64(p + 24, st.size, true);
+    dv.setBigUint64(p + 32, st.atim, true);
+    dv.setBigUint64(p + 40, st.mtim, true);
+    dv.setBigUint64(p + 48, st.ctim, true);
   }
-  mem.write(ptr, size === 64 ? filestatBytes : filestatBytes.subarray(0, size));
 }

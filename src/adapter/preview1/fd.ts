@@ -64,6 +64,16 @@ function isStream(type: FileType): boolean {
 function transfer(mem: GuestMemory, h: Handle, iovs: number, count: number, offset: bigint | undefined, write: boolean): number {
   const base = mem.checkArray(iovs, count, 8);
   const n = count >>> 0;
+  // One buffer (what a read or write loop passes): the same checks and outcome as the
+  // loop below, without walking the array twice.
+  if (n === 1) {
+    const ptr = mem.u32(base);
+    const len = mem.u32(base + 4);
+    const dst = mem.bytes(ptr, len);
+    if (len === 0) return 0;
+    if (write) return h.write(dst, offset);
+    if (!isStream(h.fileType)) return h.read(dst, offset);
+  }
   let total = 0;
   for (let i = 0; i < n; i++) {
     const len = mem.u32(base + i * 8 + 4);

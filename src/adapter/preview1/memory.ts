@@ -14,12 +14,22 @@ import { fail } from '../../virtual-fs/errors.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
+/** Up to this many bytes a string is decoded by a loop (see GuestMemory.string). */
+const SHORT_STRING = 16;
 
 export class GuestMemory {
   private memory: WebAssembly.Memory | undefined;
   private buffer: ArrayBuffer | SharedArrayBuffer | undefined;
   private dv = new DataView(new ArrayBuffer(0));
   private u8 = new Uint8Array(0);
+  /**
+   * The last view `bytes` made, for the guest passing the same buffer again (a read loop
+   * does, every call): a view is an allocation, and a 4 KiB host read costs ~1 µs in all.
+   * Valid while `lastOf` is still the current view (growth replaces it).
+   */
+  private last = new Uint8Array(0);
+  private lastOf = this.u8;
+  private lastPtr = -1;
 
   bind(memory: WebAssembly.Memory): void {
     this.memory = memory;
@@ -70,7 +80,29 @@ export class GuestMemory {
   /** A live view of guest bytes (no copy). Re-fetch after anything that may grow memory. */
   bytes(ptr: number, len: number): Uint8Array {
     const p = this.check(ptr, len);
-    return this.u8.subarray(p, p + (len >>> 0));
+    const n = len >>> 0;
+    // `length`, not `byteLength`: see check().
+    if (p === this.lastPtr && this.lastOf === this.u8 && this.last.length === n) return this.last;
+    const view = this.u8.subarray(p, p + n);
+    this.last = view;
+    this.lastOf = this.u8;
+    this.lastPtr = p;
+    return view;
+  }
+
+  /**
+   * The DataView over all of memory once [ptr, ptr+len) is checked, for a run of stores
+   * at fixed offsets from `ptr >>> 0` (a struct) without one check per field.
+   */
+  viewAt(ptr: number, len: number): DataView {
+    this.check(ptr, len);
+    return this.dv;
+  }
+
+  /** The Uint8Array over all of memory once [ptr, ptr+len) is checked (see viewAt). */
+  bytesAt(ptr: number, len: number): Uint8Array {
+    this.check(ptr, len);
+    return this.u8;
   }
 
   // check() runs first in each accessor: it may swap in fresh views after memory growth,
@@ -84,11 +116,31 @@ export class GuestMemory {
   setU8(ptr: number, v: number): void { const p = this.check(ptr, 1); this.u8[p] = v; }
   setU16(ptr: number, v: number): void { const p = this.check(ptr, 2); this.dv.setUint16(p, v, true); }
   setU32(ptr: number, v: number): void { const p = this.check(ptr, 4); this.dv.setUint32(p, v >>> 0, true); }
-  setU64(ptr: number, v: bigint): void { const p = this.check(ptr, 8); this.dv.setBigUint64(p, BigInt.asUintN(64, v), true); }
+  // setBigUint64 itself takes a value modulo 2^64 (ToBigUint64), negative ones included.
+  setU64(ptr: number, v: bigint): void { const p = this.check(ptr, 8); this.dv.setBigUint64(p, v, true); }
 
   /** A UTF-8 string the guest passed (a path): invalid UTF-8 is `ilseq`. */
   string(ptr: number, len: number): string {
-    let bytes = this.bytes(ptr, len);
+    // A short ASCII name (most paths a guest passes) is built directly: TextDecoder's call
+    // and the view it needs cost ~3x a loop of this length. Longer ones decode faster.
+    const n = len >>> 0;
+    if (n <= SHORT_STRING) {
+      const p = this.check(ptr, n);
+      const u8 = this.u8;
+      let s = '';
+      for (let i = 0; i < n; i++) {
+        const b = u8[p + i]!;
+        if (b >= 0x80) return this.decode(p, n);
+        s += String.fromCharCode(b);
+      }
+      return s;
+    }
+    return this.decode(ptr, n);
+  }
+
+  private decode(ptr: number, len: number): string {
+    const p = this.check(ptr, len);
+    let bytes = this.u8.subarray(p, p + len);
     // TextDecoder refuses views of shared memory (a threaded guest's): decode a copy.
     if (!(bytes.buffer instanceof ArrayBuffer)) bytes = bytes.slice();
     try {

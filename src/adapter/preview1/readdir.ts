@@ -50,6 +50,10 @@ export function readdirInto(mem: GuestMemory, e: FdEntry, buf: number, len: numb
   }
   const list = e.listing;
   if (cookie >= BigInt(list.length)) return 0;
+  // The whole range is checked once; entries are then stored straight into guest memory.
+  const dv = mem.viewAt(buf, len);
+  const u8 = mem.bytesAt(buf, len);
+  const start = buf >>> 0;
   let used = 0;
   for (let i = Number(cookie); i < list.length && used < len; i++) {
     let entry = list[i]!;
@@ -58,31 +62,54 @@ export function readdirInto(mem: GuestMemory, e: FdEntry, buf: number, len: numb
     if (entry.ino === 0n && room > 8) {
       entry = list[i] = { ...entry, ino: inoOf(dir, entry, i) };
     }
-    // The name goes straight into guest memory after its header (no per-entry encode);
-    // only an entry cut by the end of the buffer is encoded whole, to know its length.
-    let namlen = -1;
-    if (room > DIRENT_HEADER_SIZE) {
-      const space = mem.bytes(buf + used + DIRENT_HEADER_SIZE, room - DIRENT_HEADER_SIZE);
-      const r = encoder.encodeInto(entry.name, space);
-      if (r.read === entry.name.length) namlen = r.written;
-    }
-    let cut: Uint8Array | undefined;
-    if (namlen < 0) {
-      cut = GuestMemory.encode(entry.name);
-      namlen = cut.byteLength;
-    }
-    headerView.setBigUint64(0, BigInt(i + 1), true);
-    headerView.setBigUint64(8, entry.ino, true);
-    headerView.setUint32(16, namlen, true);
-    headerView.setUint32(20, FILETYPE[entry.type], true); // the type byte and its padding
-    const h = Math.min(DIRENT_HEADER_SIZE, room);
-    mem.write(buf + used, h === DIRENT_HEADER_SIZE ? header : header.subarray(0, h));
-    used += h;
-    if (room > DIRENT_HEADER_SIZE) {
-      const n = Math.min(namlen, room - DIRENT_HEADER_SIZE);
-      if (cut) mem.write(buf + used, cut.subarray(0, n));
-      used += n;
+    const at = start + used;
+    const name = entry.name;
+    if (room >= DIRENT_HEADER_SIZE) {
+      // The name goes straight after its header: an ASCII one byte by byte, any other
+      // through encodeInto; only an entry cut by the end of the buffer is encoded whole.
+      const space = room - DIRENT_HEADER_SIZE;
+      let namlen = asciiInto(u8, at + DIRENT_HEADER_SIZE, space, name);
+      let cut: Uint8Array | undefined;
+      if (namlen < 0) {
+        const r = encoder.encodeInto(name, u8.subarray(at + DIRENT_HEADER_SIZE, at + room));
+        if (r.read === name.length) namlen = r.written;
+        else {
+          cut = GuestMemory.encode(name);
+          namlen = cut.byteLength;
+          u8.set(cut.subarray(0, space), at + DIRENT_HEADER_SIZE);
+        }
+      }
+      dv.setUint32(at, i + 1, true); // d_next: a u64 below 2^32
+      dv.setUint32(at + 4, 0, true);
+      dv.setBigUint64(at + 8, entry.ino, true);
+      dv.setUint32(at + 16, namlen, true);
+      dv.setUint32(at + 20, FILETYPE[entry.type], true); // the type byte and its padding
+      used += DIRENT_HEADER_SIZE + Math.min(namlen, space);
+    } else {
+      // Not even the header fits: its first bytes, as the whole entry would have them.
+      const namlen = GuestMemory.encode(name).byteLength;
+      headerView.setBigUint64(0, BigInt(i + 1), true);
+      headerView.setBigUint64(8, entry.ino, true);
+      headerView.setUint32(16, namlen, true);
+      headerView.setUint32(20, FILETYPE[entry.type], true);
+      u8.set(header.subarray(0, room), at);
+      used += room;
     }
   }
   return used;
+}
+
+/**
+ * Write `name` at `at` when it is ASCII and fits in `room` bytes; its length, or -1 (not
+ * ASCII, or cut by the end of the buffer: the caller encodes it properly).
+ */
+function asciiInto(u8: Uint8Array, at: number, room: number, name: string): number {
+  const n = name.length;
+  if (n > room) return -1;
+  for (let k = 0; k < n; k++) {
+    const c = name.charCodeAt(k);
+    if (c >= 0x80) return -1;
+    u8[at + k] = c;
+  }
+  return n;
 }

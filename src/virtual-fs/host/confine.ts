@@ -95,10 +95,14 @@ export interface Ident {
   ino: bigint;
 }
 
+// Made once: these calls are the whole of a stat, and of readdir's d_ino per entry.
+const NUMBER_STAT = { bigint: false, throwIfNoEntry: false } as const;
+const BIGINT_STAT = { bigint: true, throwIfNoEntry: false } as const;
+
 /** lstat that reports a missing entry as undefined and any other failure as a WasiError. */
 export function lstat(p: string, name: string): fs.Stats | undefined {
   try {
-    return fs.lstatSync(p, { throwIfNoEntry: false });
+    return fs.lstatSync(p, NUMBER_STAT);
   } catch (e) {
     return hostFail(e, 'stat', name);
   }
@@ -106,7 +110,7 @@ export function lstat(p: string, name: string): fs.Stats | undefined {
 
 export function lstatBig(p: string, name: string): fs.BigIntStats | undefined {
   try {
-    return fs.lstatSync(p, { bigint: true, throwIfNoEntry: false });
+    return fs.lstatSync(p, BIGINT_STAT);
   } catch (e) {
     return hostFail(e, 'stat', name);
   }

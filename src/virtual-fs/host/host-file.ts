@@ -22,11 +22,6 @@ const MAX_OFFSET = (1n << 63n) - 1n;
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-/** readSync takes a bigint position past 2^53; writeSync silently treats one as "no position". */
-function position(at: bigint): number | bigint {
-  return at <= MAX_SAFE ? Number(at) : at;
-}
-
 function writePosition(at: bigint): number {
   if (at > MAX_SAFE) fail('fbig', 'write offset past 2^53');
   return Number(at);
@@ -50,7 +45,13 @@ export class HostFile extends Handle {
   private kind: FileType | undefined;
   /** Reads and writes take explicit offsets (false for FIFOs, sockets, terminals). */
   private positional: boolean;
-  private cursor = 0n;
+  /**
+   * The cursor as a number while it is below 2^53 (every real file: ext4 ends at 2^44),
+   * so a sequential read does no BigInt arithmetic; -1 once a seek put it past that, and
+   * then `farCursor` holds it (readSync takes a bigint position there).
+   */
+  private cursor = 0;
+  private farCursor = 0n;
 
   constructor(
     private fd: number,
@@ -96,22 +97,54 @@ export class HostFile extends Handle {
 
   override read(dst: Uint8Array, offset?: bigint): number {
     const fd = this.live();
+    if (offset === undefined && this.positional && this.cursor >= 0) {
+      // The sequential read: number arithmetic only (see `cursor`).
+      let n: number;
+      try {
+        n = fs.readSync(fd, dst, 0, dst.length, this.cursor);
+      } catch (e) {
+        if (!this.nowUnpositioned(e)) return this.failHost(e, 'read');
+        return this.read(dst);
+      }
+      this.advance(n);
+      return n;
+    }
     if (offset !== undefined) {
       if (!this.positional) fail('spipe', 'not seekable');
       if (offset < 0n || offset > MAX_OFFSET) fail('inval', 'offset out of range');
     }
-    const at = offset ?? this.cursor;
+    const at = offset ?? this.position();
     let n: number;
     try {
       n = this.positional
-        ? fs.readSync(fd, dst, 0, dst.byteLength, position(at))
-        : fs.readSync(fd, dst, 0, dst.byteLength, null);
+        ? fs.readSync(fd, dst, 0, dst.length, at <= MAX_SAFE ? Number(at) : at)
+        : fs.readSync(fd, dst, 0, dst.length, null);
     } catch (e) {
       if (!this.nowUnpositioned(e) || offset !== undefined) return this.failHost(e, 'read');
       return this.read(dst);
     }
-    if (offset === undefined && this.positional) this.cursor = at + BigInt(n);
+    if (offset === undefined && this.positional) this.setPosition(at + BigInt(n));
     return n;
+  }
+
+  /** The cursor as a bigint. */
+  private position(): bigint {
+    return this.cursor >= 0 ? BigInt(this.cursor) : this.farCursor;
+  }
+
+  private setPosition(at: bigint): void {
+    if (at <= MAX_SAFE) this.cursor = Number(at);
+    else {
+      this.cursor = -1;
+      this.farCursor = at;
+    }
+  }
+
+  /** Move a number cursor `n` bytes on (past 2^53 it becomes a bigint one). */
+  private advance(n: number): void {
+    const next = this.cursor + n;
+    if (next <= Number.MAX_SAFE_INTEGER) this.cursor = next;
+    else this.setPosition(BigInt(this.cursor) + BigInt(n));
   }
 
   override write(src: Uint8Array, offset?: bigint): number {
@@ -138,9 +171,9 @@ export class HostFile extends Handle {
     try {
       if (!this.positional) return fs.writeSync(fd, src, 0, src.byteLength, null);
       if (offset !== undefined) return fs.writeSync(fd, src, 0, src.byteLength, writePosition(offset));
-      const at = this.flags.append ? BigInt(fs.fstatSync(fd, { bigint: true }).size) : this.cursor;
+      const at = this.flags.append ? BigInt(fs.fstatSync(fd, { bigint: true }).size) : this.position();
       const n = fs.writeSync(fd, src, 0, src.byteLength, writePosition(at));
-      this.cursor = at + BigInt(n);
+      this.setPosition(at + BigInt(n));
       return n;
     } catch (e) {
       if (!this.nowUnpositioned(e) || offset !== undefined) return this.failHost(e, 'write');
@@ -163,7 +196,7 @@ export class HostFile extends Handle {
     const t = this.fileType;
     if (t !== 'regular-file' && t !== 'block-device') fail('spipe', 'not seekable');
     let base = 0n;
-    if (whence === 'cur') base = this.cursor;
+    if (whence === 'cur') base = this.position();
     else if (whence === 'end') {
       try {
         base = fs.fstatSync(fd, { bigint: true }).size;
@@ -174,7 +207,7 @@ export class HostFile extends Handle {
     const next = base + offset;
     if (next < 0n) fail('inval', 'seek before the start of the file');
     if (next > MAX_OFFSET) fail('inval', 'seek past the largest offset');
-    this.cursor = next;
+    this.setPosition(next);
     return next;
   }
 
