@@ -144,6 +144,21 @@ describe('huge offsets and sizes', () => {
     expect(s.pread(ro, 1n << 63n, 4)).toEqual([0, new Uint8Array(0)]);
     expect(s.seek(fd, -1n, WH.SET)[0]).toBe(E.inval);
   });
+
+  it('keeps a host file cursor past 2^53 exact (the handle holds it as a bigint there)', async () => {
+    const s = await shim({ trees: { '/t': { g: { source: 'xyz' } } } });
+    const [, fd] = s.open('f', { dirfd: 4, oflags: O.CREAT, base: RDWR });
+    expect(s.write(fd, 'abc')).toEqual([0, 3]);
+    const far = (1n << 53n) + 1n; // not a double
+    expect(s.seek(fd, far, WH.SET)).toEqual([0, far]);
+    expect(s.read(fd, 4)).toEqual([0, new Uint8Array(0)]); // EOF, and the cursor stays
+    expect(s.tell(fd)).toEqual([0, far]);
+    expect(s.seek(fd, 2n, WH.CUR)).toEqual([0, far + 2n]);
+    // Back below 2^53 the sequential reads pick up where the cursor says.
+    expect(s.seek(fd, 1n, WH.SET)).toEqual([0, 1n]);
+    expect(s.read(fd, 4)).toEqual([0, new TextEncoder().encode('bc')]);
+    expect(s.tell(fd)).toEqual([0, 3n]);
+  });
 });
 
 describe('fd_seek / fd_tell', () => {
