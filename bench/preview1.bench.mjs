@@ -6,6 +6,15 @@
  *
  * Needs `npm run build` (imports dist/). Standalone: `node bench/preview1.bench.mjs`;
  * through the harness: `node bench/run.mjs preview1` (contract: export run(report, tools)).
+ *
+ * Every row's note gives the median and range of the per-round ratios, of wall time and of
+ * CPU time (user + system of this process): on a shared machine a round's pair is measured
+ * under the same load where the medians of the two sides may not be, and CPU time does not
+ * count the time the process waited for a core. Before/after:
+ * `WASI_VIRT_BASELINE=/path/to/old/dist node bench/run.mjs preview1` also runs that build's
+ * `WASI` in every round of the host-preopen and plain rows (node:wasi, the baseline, ours,
+ * in turn), and the note gives the baseline's ratios the same way.
+ * `WASI_VIRT_BENCH_ROUNDS` sets the rounds per row (default 5, after one warm-up round).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,6 +23,10 @@ import { pathToFileURL } from 'node:url';
 
 const dist = new URL('../dist/', import.meta.url);
 const { WASI, nodePlatform, Kernel, createPreview1 } = await import(new URL('node.js', dist).href);
+const baselineDir = process.env.WASI_VIRT_BASELINE;
+const BaselineWASI = baselineDir
+  ? (await import(new URL('node.js', pathToFileURL(nodePath.resolve(baselineDir) + '/')).href)).WASI
+  : undefined;
 const wabt = await (await import('wabt')).default();
 
 // Quiet node:wasi's ExperimentalWarning (it would land in the middle of the table): drop
@@ -144,12 +157,15 @@ function runOnce(guest, make, { count = 0, path = '', chunk = 0 } = {}) {
   new Uint8Array(mem.buffer).set(p, 256);
   view.setUint32(4, p.length, true);
   view.setUint32(12, chunk, true);
+  const cpu0 = process.cpuUsage();
   const t = performance.now();
   w.start(instance);
   const ms = performance.now() - t;
+  const cpu = process.cpuUsage(cpu0);
   const out = new DataView(mem.buffer);
   w.dispose?.();
-  return { ms, errno: out.getUint32(8, true), total: Number(out.getBigUint64(16, true)) };
+  // CPU time (user + system, ms) too: on a shared machine it moves far less than wall time.
+  return { ms, cpu: (cpu.user + cpu.system) / 1000, errno: out.getUint32(8, true), total: Number(out.getBigUint64(16, true)) };
 }
 
 function median(xs) {
@@ -168,6 +184,7 @@ export async function run(report, tools) {
 
   const theirs = (extra = {}) => () => new NodeWASI({ version: 'preview1', stdout: devnull, preopens: { '/data': base }, ...extra });
   const oursHost = (extra = {}) => () => new WASI({ version: 'preview1', stdout: devnull, preopens: { '/data': base }, ...extra });
+  const baseHost = BaselineWASI && (() => new BaselineWASI({ version: 'preview1', stdout: devnull, preopens: { '/data': base } }));
   // The kernel and preview1 face directly, WASI-shaped, for options the class does not take.
   const kernel = (options) => () => {
     const host = new Kernel({ policy: {}, ...options });
@@ -193,12 +210,13 @@ export async function run(report, tools) {
   // Coalescing off, to show what buffering small writes buys.
   const oursUncoalesced = kernel({ platform: nodePlatform({ stdout: devnull, coalesce: false }) });
 
-  const runs = 5;
-  const compare = (name, guest, peerMake, ourMake, opts, perOp, check, note) => {
-    const a = [], b = [];
+  const runs = Number(process.env.WASI_VIRT_BENCH_ROUNDS) || 5;
+  const compare = (name, guest, peerMake, ourMake, opts, perOp, check, note, baseMake) => {
+    const a = [], b = [], c = []; // runOnce results: ours, node:wasi, the baseline
     let failure;
     for (let r = 0; r < runs + 1; r++) {
       const t = runOnce(guest, peerMake, opts);
+      const base = baseMake && runOnce(guest, baseMake, opts);
       let o;
       try {
         o = runOnce(guest, ourMake, opts);
@@ -211,32 +229,41 @@ export async function run(report, tools) {
         break;
       }
       if (t.errno || !check(t)) throw new Error(`${name}: node:wasi failed (errno ${t.errno}, total ${t.total})`);
-      if (r > 0) { a.push(o.ms); b.push(t.ms); } // the first round warms both up
+      if (base && (base.errno || !check(base))) throw new Error(`${name}: the baseline failed (errno ${base.errno}, total ${base.total})`);
+      if (r > 0) { a.push(o); b.push(t); if (base) c.push(base); } // the first round warms both up
     }
     if (failure) {
       report({ name, note: `ours not measured: ${failure}` });
       return;
     }
-    report({ name, ours: (median(a) * 1000) / perOp, peer: (median(b) * 1000) / perOp, peerName: 'node:wasi', unit: 'µs/op', note });
+    const pairs = (xs, k) => {
+      const q = xs.map((x, i) => x[k] / b[i][k]).sort((p, s) => p - s);
+      return `${median(q).toFixed(2)} (${q[0].toFixed(2)}-${q[q.length - 1].toFixed(2)})`;
+    };
+    const notes = [note, `per round: wall ${pairs(a, 'ms')}, cpu ${pairs(a, 'cpu')}`];
+    if (c.length > 0) notes.push(`baseline per round: wall ${pairs(c, 'ms')}, cpu ${pairs(c, 'cpu')}`);
+    const ms = (xs) => (median(xs.map((x) => x.ms)) * 1000) / perOp;
+    report({ name, ours: ms(a), peer: ms(b), peerName: 'node:wasi', unit: 'µs/op', note: notes.filter(Boolean).join('; ') });
   };
 
   const all = () => true;
   const theirsPlain = () => new NodeWASI({ version: 'preview1', stdout: devnull });
   const oursPlain = () => new WASI({ version: 'preview1', stdout: devnull });
+  const basePlain = BaselineWASI && (() => new BaselineWASI({ version: 'preview1', stdout: devnull }));
   compare('1,000,000 fd_write of 16 B to /dev/null', 'write', theirsPlain, oursPlain, { count: 1_000_000 }, 1_000_000, all,
-    'stdout to a non-terminal coalesces small writes (see src/adapter/node/stdio.ts)');
+    'stdout to a non-terminal coalesces small writes (see src/adapter/node/stdio.ts)', basePlain);
   compare('  same, coalescing off', 'write', theirsPlain, oursUncoalesced, { count: 1_000_000 }, 1_000_000, all);
-  compare('1,000,000 clock_time_get', 'clock', theirsPlain, oursPlain, { count: 1_000_000 }, 1_000_000, all);
+  compare('1,000,000 clock_time_get', 'clock', theirsPlain, oursPlain, { count: 1_000_000 }, 1_000_000, all, undefined, basePlain);
   for (const chunk of [4096, 65536]) {
     const opts = { path: 'big.bin', chunk };
     const check = (o) => o.total === BIG;
-    compare(`64 MiB read, ${chunk / 1024} KiB chunks, host preopen (per MiB)`, 'read', theirs(), oursHost(), opts, 64, check);
+    compare(`64 MiB read, ${chunk / 1024} KiB chunks, host preopen (per MiB)`, 'read', theirs(), oursHost(), opts, 64, check, undefined, baseHost);
     compare(`64 MiB read, ${chunk / 1024} KiB chunks, snapshot mount vs node:wasi host (per MiB)`, 'read', theirs(), oursSnapshot, opts, 64, check);
   }
-  compare('100,000 path_open + fd_close (host preopen)', 'openclose', theirs(), oursHost(), { count: 100_000, path: 'f.txt' }, 100_000, all);
-  compare('200,000 path_filestat_get (host preopen)', 'stat', theirs(), oursHost(), { count: 200_000, path: 'f.txt' }, 200_000, all);
+  compare('100,000 path_open + fd_close (host preopen)', 'openclose', theirs(), oursHost(), { count: 100_000, path: 'f.txt' }, 100_000, all, undefined, baseHost);
+  compare('200,000 path_filestat_get (host preopen)', 'stat', theirs(), oursHost(), { count: 200_000, path: 'f.txt' }, 200_000, all, undefined, baseHost);
   compare('readdir of 10,000 entries (host preopen, per entry)', 'readdir', theirs(), oursHost(), { path: 'many' }, 10_000,
-    (o) => o.total === 10_000 || o.total === 10_002); // with or without . and ..
+    (o) => o.total === 10_000 || o.total === 10_002, undefined, baseHost); // with or without . and ..
   compare('readdir of 10,000 entries (snapshot mount, per entry)', 'readdir', theirs(), oursSnapshot, { path: 'many' }, 10_000,
     (o) => o.total === 10_000 || o.total === 10_002); // with or without . and ..
   if (snapshotNote) report({ name: 'snapshot mounts', note: `not measured: ${snapshotNote}` });
