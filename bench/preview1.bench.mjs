@@ -12,8 +12,8 @@
  * under the same load where the medians of the two sides may not be, and CPU time does not
  * count the time the process waited for a core. Before/after:
  * `WASI_VIRT_BASELINE=/path/to/old/dist node bench/run.mjs preview1` also runs that build's
- * `WASI` in every round of the host-preopen and plain rows (node:wasi, the baseline, ours,
- * in turn), and the note gives the baseline's ratios the same way.
+ * `WASI` in every round of the host-preopen and plain rows (after node:wasi, before ours in
+ * odd rounds and after it in even ones), and the note gives the baseline's ratios the same way.
  * `WASI_VIRT_BENCH_ROUNDS` sets the rounds per row (default 5, after one warm-up round).
  */
 import fs from 'node:fs';
@@ -216,7 +216,9 @@ export async function run(report, tools) {
     let failure;
     for (let r = 0; r < runs + 1; r++) {
       const t = runOnce(guest, peerMake, opts);
-      const base = baseMake && runOnce(guest, baseMake, opts);
+      // The baseline goes before ours in odd rounds and after in even ones: a run pays for
+      // garbage the run before it left, so a fixed order would favour one of the two.
+      let base = r % 2 === 1 && baseMake ? runOnce(guest, baseMake, opts) : undefined;
       let o;
       try {
         o = runOnce(guest, ourMake, opts);
@@ -224,6 +226,7 @@ export async function run(report, tools) {
         failure = String(e?.message ?? e);
         break;
       }
+      if (r % 2 === 0 && baseMake) base = runOnce(guest, baseMake, opts);
       if (o.errno || !check(o)) {
         failure = o.errno ? `errno ${o.errno}` : `wrong result (total ${o.total})`;
         break;

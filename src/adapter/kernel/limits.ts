@@ -57,6 +57,15 @@ export class Limits {
     return h;
   }
 
+  /**
+   * The guest closed `h` (a face's close call): forget it now. Without this a closed handle
+   * stays in the set until the next sweep at the limit, and a loop of opens and closes keeps
+   * ~1,000 dead handles alive long enough for the GC to promote them all to the old space.
+   */
+  closed(h: Handle): void {
+    this.open.delete(h);
+  }
+
   /** Close whatever the guest left open (the kernel's teardown; the faces' tables may never drop them). */
   closeOpenFiles(): void {
     for (const h of this.open) h.close();

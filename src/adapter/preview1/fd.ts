@@ -134,7 +134,9 @@ export default function fdImports(ctx: Preview1Context): Imports {
 
     fd_close: syscall(ctx, (fd: number) => {
       // Pinned handles (stdio, mount roots) stay open for the host: close() leaves them.
-      fds.remove(fd).handle.close();
+      const h = fds.remove(fd).handle;
+      h.close();
+      ctx.kernel.limits.closed(h);
     }),
 
     fd_datasync: syscall(ctx, (fd: number) => {
