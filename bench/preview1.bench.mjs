@@ -12,8 +12,8 @@
  * under the same load where the medians of the two sides may not be, and CPU time does not
  * count the time the process waited for a core. Before/after:
  * `WASI_VIRT_BASELINE=/path/to/old/dist node bench/run.mjs preview1` also runs that build's
- * `WASI` in every round of the host-preopen and plain rows (after node:wasi, before ours in
- * odd rounds and after it in even ones), and the note gives the baseline's ratios the same way.
+ * `WASI` (or Kernel) in every round of every row (after node:wasi, before ours in odd rounds
+ * and after it in even ones), and the note gives the baseline's ratios the same way.
  * `WASI_VIRT_BENCH_ROUNDS` sets the rounds per row (default 5, after one warm-up round).
  */
 import fs from 'node:fs';
@@ -24,9 +24,10 @@ import { pathToFileURL } from 'node:url';
 const dist = new URL('../dist/', import.meta.url);
 const { WASI, nodePlatform, Kernel, createPreview1 } = await import(new URL('node.js', dist).href);
 const baselineDir = process.env.WASI_VIRT_BASELINE;
-const BaselineWASI = baselineDir
-  ? (await import(new URL('node.js', pathToFileURL(nodePath.resolve(baselineDir) + '/')).href)).WASI
+const baseline = baselineDir
+  ? await import(new URL('node.js', pathToFileURL(nodePath.resolve(baselineDir) + '/')).href)
   : undefined;
+const BaselineWASI = baseline?.WASI;
 const wabt = await (await import('wabt')).default();
 
 // Quiet node:wasi's ExperimentalWarning (it would land in the middle of the table): drop
@@ -186,11 +187,17 @@ export async function run(report, tools) {
   const oursHost = (extra = {}) => () => new WASI({ version: 'preview1', stdout: devnull, preopens: { '/data': base }, ...extra });
   const baseHost = BaselineWASI && (() => new BaselineWASI({ version: 'preview1', stdout: devnull, preopens: { '/data': base } }));
   // The kernel and preview1 face directly, WASI-shaped, for options the class does not take.
-  const kernel = (options) => () => {
-    const host = new Kernel({ policy: {}, ...options });
-    const p1 = createPreview1(host);
+  const kernelOf = (lib) => (options) => () => {
+    const host = new lib.Kernel({ policy: {}, ...options(lib) });
+    const p1 = lib.createPreview1(host);
     return { getImportObject: () => p1.imports, start: (i) => p1.start(i), dispose: () => host.dispose() };
   };
+  const ours = { Kernel, createPreview1, nodePlatform };
+  const kernel = kernelOf(ours);
+  // The baseline runs the snapshot and uncoalesced rows too (not compared there): both
+  // builds' shared code then sees the same mix of handles, so neither's call sites stay
+  // monomorphic where the other's are not.
+  const baseKernel = baseline && kernelOf(baseline);
   // The same directory as a snapshot mount, built once up front (as a bundle carries it).
   let snapshot;
   let snapshotNote;
@@ -202,13 +209,17 @@ export async function run(report, tools) {
   } catch (e) {
     snapshotNote = String(e?.message ?? e);
   }
-  const oursSnapshot = kernel({
+  const snapshotOptions = (lib) => ({
     policy: { fs: { 'host-preopens': false, preopens: { '/data': { virtualize: base } } } },
     snapshots: snapshot ? { '/data': snapshot.bytes } : undefined,
-    platform: nodePlatform({ stdout: devnull }),
+    platform: lib.nodePlatform({ stdout: devnull }),
   });
+  const oursSnapshot = kernel(snapshotOptions);
+  const baseSnapshot = baseKernel?.(snapshotOptions);
   // Coalescing off, to show what buffering small writes buys.
-  const oursUncoalesced = kernel({ platform: nodePlatform({ stdout: devnull, coalesce: false }) });
+  const uncoalesced = (lib) => ({ platform: lib.nodePlatform({ stdout: devnull, coalesce: false }) });
+  const oursUncoalesced = kernel(uncoalesced);
+  const baseUncoalesced = baseKernel?.(uncoalesced);
 
   const runs = Number(process.env.WASI_VIRT_BENCH_ROUNDS) || 5;
   const compare = (name, guest, peerMake, ourMake, opts, perOp, check, note, baseMake) => {
@@ -255,20 +266,20 @@ export async function run(report, tools) {
   const basePlain = BaselineWASI && (() => new BaselineWASI({ version: 'preview1', stdout: devnull }));
   compare('1,000,000 fd_write of 16 B to /dev/null', 'write', theirsPlain, oursPlain, { count: 1_000_000 }, 1_000_000, all,
     'stdout to a non-terminal coalesces small writes (see src/adapter/node/stdio.ts)', basePlain);
-  compare('  same, coalescing off', 'write', theirsPlain, oursUncoalesced, { count: 1_000_000 }, 1_000_000, all);
+  compare('  same, coalescing off', 'write', theirsPlain, oursUncoalesced, { count: 1_000_000 }, 1_000_000, all, undefined, baseUncoalesced);
   compare('1,000,000 clock_time_get', 'clock', theirsPlain, oursPlain, { count: 1_000_000 }, 1_000_000, all, undefined, basePlain);
   for (const chunk of [4096, 65536]) {
     const opts = { path: 'big.bin', chunk };
     const check = (o) => o.total === BIG;
     compare(`64 MiB read, ${chunk / 1024} KiB chunks, host preopen (per MiB)`, 'read', theirs(), oursHost(), opts, 64, check, undefined, baseHost);
-    compare(`64 MiB read, ${chunk / 1024} KiB chunks, snapshot mount vs node:wasi host (per MiB)`, 'read', theirs(), oursSnapshot, opts, 64, check);
+    compare(`64 MiB read, ${chunk / 1024} KiB chunks, snapshot mount vs node:wasi host (per MiB)`, 'read', theirs(), oursSnapshot, opts, 64, check, undefined, baseSnapshot);
   }
   compare('100,000 path_open + fd_close (host preopen)', 'openclose', theirs(), oursHost(), { count: 100_000, path: 'f.txt' }, 100_000, all, undefined, baseHost);
   compare('200,000 path_filestat_get (host preopen)', 'stat', theirs(), oursHost(), { count: 200_000, path: 'f.txt' }, 200_000, all, undefined, baseHost);
   compare('readdir of 10,000 entries (host preopen, per entry)', 'readdir', theirs(), oursHost(), { path: 'many' }, 10_000,
     (o) => o.total === 10_000 || o.total === 10_002, undefined, baseHost); // with or without . and ..
   compare('readdir of 10,000 entries (snapshot mount, per entry)', 'readdir', theirs(), oursSnapshot, { path: 'many' }, 10_000,
-    (o) => o.total === 10_000 || o.total === 10_002); // with or without . and ..
+    (o) => o.total === 10_000 || o.total === 10_002, undefined, baseSnapshot); // with or without . and ..
   if (snapshotNote) report({ name: 'snapshot mounts', note: `not measured: ${snapshotNote}` });
 
   // Instantiate + _start of hello world, 200 times (module compiled once, as both would cache it).
