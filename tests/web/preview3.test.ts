@@ -37,6 +37,9 @@ const BUNDLES = {
   clock: ['monotonic-clock', ['--deterministic', '--allow-stdio']],
   sockets: ['sockets-tcp-bind', ['--allow-sockets', '--allow-stdio']],
   http: ['http-fields', ['--allow-stdio']],
+  memory: ['cli-env', ['-e', 'foo=bar', '-e', 'baz=42', '--allow-stdio', '--max-memory=1M']],
+  echo: ['sockets-echo', ['--allow-sockets', '--allow-stdio', '--timeout=1500ms']],
+  debug: ['monotonic-clock', ['--deterministic', '--allow-stdio', '--debug']],
 } as const satisfies Record<string, readonly [string, readonly string[]]>;
 type Name = keyof typeof BUNDLES;
 
@@ -135,6 +138,27 @@ describe('the network on Node 26: preview3-shim copied beside the bundle', () =>
 
   test('http denied: its types still work (preview3-shim\'s), requests are refused', () => {
     expect(spawn([node26, entry('http')])).toEqual({ status: 0, stdout: '', stderr: '' });
+  });
+});
+
+describe('limits and --debug in a bundle (Node 26)', () => {
+  test('memory-bytes: the guest traps at instantiation, one line, 134', () => {
+    const r = spawn([node26, entry('memory'), ...ENV_ARGS]);
+    expect(r.status).toBe(134);
+    expect(r.stderr).toMatch(/^wasi-virt: trap: limits\.memory-bytes: the guest's linear memory is \d+ bytes, over the limit of 1048576\n$/);
+  });
+
+  test('timeout-ms: a server waiting for a connection is stopped at the limit (the run moves to a worker thread)', () => {
+    const r = spawn([node26, entry('echo')]);
+    expect(r.status).toBe(134);
+    expect(r.stdout).toMatch(/^127\.0\.0\.1:\d+\n$/);
+    expect(r.stderr).toBe('wasi-virt: trap: limits.timeout-ms: the guest ran longer than 1500 ms and was stopped\n');
+  });
+
+  test('--debug baked in: the 0.3 clock calls are traced', () => {
+    const r = spawn([node26, entry('debug')]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('[wasi-virt] wasi:clocks/monotonic-clock@0.3#wait-for(1000000) -> ok\n');
   });
 });
 
