@@ -53,8 +53,21 @@ function watchGuestStream(stream: GuestStream, seen: Seen): GuestStream {
   };
 }
 
-/** A host-written stream (a sync iterable, as `producer` makes), counting what the guest is given. */
-function watchHostStream(items: Iterable<unknown>, seen: Seen): Iterable<unknown> {
+/** A host-written stream (an iterable as `producer` makes, or an async one as `asyncProducer`), counting what the guest is given. */
+function watchHostStream(items: Iterable<unknown> | AsyncIterable<unknown>, seen: Seen): Iterable<unknown> | AsyncIterable<unknown> {
+  if (Symbol.asyncIterator in items) {
+    const it = items[Symbol.asyncIterator]();
+    const iterator: AsyncIterableIterator<unknown> = {
+      next: async () => {
+        const r = await it.next();
+        if (!r.done) seen.add(r.value);
+        return r;
+      },
+      return: async (v?: unknown) => (await it.return?.(v)) ?? { done: true, value: undefined },
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
   const it = items[Symbol.iterator]();
   const iterator: IterableIterator<unknown> = {
     next: () => {
@@ -100,11 +113,12 @@ function traceFunction(emit: (line: string) => void, label: string, f: Fn): Fn {
       return result;
     }
     // A stream and the future of how it ends (`read-via-stream`).
-    if (Array.isArray(result) && result.length === 2 && result[1] instanceof Promise && result[0] && typeof result[0] === 'object' && Symbol.iterator in result[0]) {
+    if (Array.isArray(result) && result.length === 2 && result[1] instanceof Promise && result[0] && typeof result[0] === 'object'
+      && (Symbol.iterator in result[0] || Symbol.asyncIterator in result[0])) {
       const out = new Seen();
       emit(`${line} -> stream`);
       void (result[1] as Promise<unknown>).then((r) => emit(`${line} stream ended -> ${shown(r)}${out}`));
-      return [watchHostStream(result[0] as Iterable<unknown>, out), result[1]];
+      return [watchHostStream(result[0] as Iterable<unknown> | AsyncIterable<unknown>, out), result[1]];
     }
     emit(`${line} -> ${shown(result)}`);
     return result;
