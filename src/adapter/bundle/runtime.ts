@@ -231,7 +231,9 @@ export class Bundle {
   /** `node out/<name>.js [args]` (or deno, bun): run with the process's arguments and set its exit status. */
   async main(): Promise<void> {
     if (!this.host.main) throw new BundleError(`${this.manifest.name} cannot run as a program here; import it and call run()`);
-    await this.host.main(this.manifest.name, this.policy.debug === true, (args) => this.run(args));
+    const app = this.manifest.app;
+    const end = app?.kind === 'component' && app.abi === 'preview3';
+    await this.host.main(this.manifest.name, this.policy.debug === true, (args) => this.run(args), end);
   }
 
   /** Fetch what the snapshots need up front where files cannot be read synchronously. */
