@@ -3,12 +3,13 @@
 // still being written to a pipe is not cut off.
 import nodeModule from 'node:module';
 import { withLazySegmenter } from './lazy-segmenter.js';
+import { loadProgram } from './load-program.js';
 
-// Node 22.1+ keeps V8's compiled code for our modules and yargs on disk between runs
-// (in the OS temp dir), which takes most of the module-loading cost off every later
-// start; Node 20 has no such cache, and this is a no-op there. Enabled before the
-// program is imported, so its modules are covered.
+// Node 22.1+ keeps V8's compiled code for ES modules on disk between runs: it covers
+// these few entry modules, and the module tree where the one-script program is missing
+// (load-program.ts caches the script's code itself, on every Node).
 (nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
-const { main } = await withLazySegmenter(() => import('./program.js'));
-process.exitCode = await main(process.argv.slice(2));
+const program = await withLazySegmenter(() => loadProgram());
+process.exitCode = await program.main(process.argv.slice(2));
+program.saveCache();

@@ -8,14 +8,15 @@
  * the core `.wasm` files and `meta.json`; it is written under a temporary name and
  * renamed into place, so readers never see a half-written entry.
  *
- * Cache directory: `$WASI_VIRT_CACHE`, else `$XDG_CACHE_HOME/wasi-virt`, else
- * `~/.cache/wasi-virt`, else the OS temp dir.
+ * Cache directory: util/cache-dir.ts (`$WASI_VIRT_CACHE`, `$XDG_CACHE_HOME/wasi-virt`,
+ * `~/.cache/wasi-virt`, else the OS temp dir).
  */
+import { importModule } from '../../util/import-module.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { cacheDir } from '../../util/cache-dir.js';
 import { rewriteGenerated } from './jco-rewrite.js';
 
 /** Bumped whenever the options or the rewrite (jco-rewrite.ts) change what a cache entry holds. */
@@ -53,18 +54,6 @@ export interface TranspiledComponent {
 /** Counters a test can read to see what the cache did. */
 export const transpileStats = { transpiled: 0, diskHits: 0, memoryHits: 0 };
 
-export function cacheDir(): string {
-  const env = process.env;
-  if (env['WASI_VIRT_CACHE']) return env['WASI_VIRT_CACHE'];
-  if (env['XDG_CACHE_HOME']) return join(env['XDG_CACHE_HOME'], 'wasi-virt');
-  try {
-    const home = homedir();
-    if (home) return join(home, '.cache', 'wasi-virt');
-  } catch {
-    // no home directory (some containers): the temp dir below
-  }
-  return join(tmpdir(), 'wasi-virt-cache');
-}
 
 let transpilerVersion: string | undefined;
 function versionOfTranspiler(): string {
@@ -154,7 +143,7 @@ async function load(bytes: Uint8Array, root: string, key: string, instantiation:
     transpileStats.diskHits++;
     return cached;
   }
-  const { transpileBytes } = await import('@bytecodealliance/jco-transpile');
+  const { transpileBytes } = await importModule<typeof import('@bytecodealliance/jco-transpile')>('@bytecodealliance/jco-transpile');
   let result;
   try {
     result = await transpileBytes(bytes, { ...optionsFor(instantiation) });
