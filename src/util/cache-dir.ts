@@ -3,9 +3,11 @@
  * the CLI's compiled code): `$WASI_VIRT_CACHE`, else `$XDG_CACHE_HOME/wasi-virt`, else
  * `~/.cache/wasi-virt`, else the OS temp dir.
  */
-import { lstatSync, mkdirSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Builtins by process.getBuiltinModule: this module is on the path of every start-up
+// (util/one-script.ts), where an ES import of node:fs would load Node's stream modules.
+const { lstatSync, mkdirSync } = process.getBuiltinModule('node:fs');
+const { homedir, tmpdir } = process.getBuiltinModule('node:os');
+const { join } = process.getBuiltinModule('node:path');
 
 export function cacheDir(): string {
   const env = process.env;
