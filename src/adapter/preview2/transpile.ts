@@ -13,10 +13,11 @@
  */
 import { importModule } from '../../util/import-module.js';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { cacheDir } from '../../util/cache-dir.js';
+import { cacheDir, privateDir } from '../../util/cache-dir.js';
 import { rewriteGenerated } from './jco-rewrite.js';
 
 /** Bumped whenever the options or the rewrite (jco-rewrite.ts) change what a cache entry holds. */
@@ -121,7 +122,7 @@ export interface TranspileOptions {
  * jco-transpile (then stored in both).
  */
 export function transpileComponent(bytes: Uint8Array, options: TranspileOptions = {}): Promise<TranspiledComponent> {
-  const root = options.cacheDir ?? cacheDir();
+  const root = trustedRoot(options.cacheDir ?? cacheDir());
   const instantiation = options.instantiation ?? 'sync';
   const key = componentKey(bytes, instantiation);
   const memKey = `${root}\0${key}`;
@@ -134,6 +135,19 @@ export function transpileComponent(bytes: Uint8Array, options: TranspileOptions 
   pending.set(memKey, p);
   p.catch(() => pending.delete(memKey));
   return p;
+}
+
+let processRoot: string | undefined;
+
+/**
+ * `root` when only this user can write it, else a directory of this process's own: an
+ * entry's component.mjs is imported, so a cache another user could write (a shared temp
+ * dir) would run their code.
+ */
+function trustedRoot(root: string): string {
+  if (privateDir(root)) return root;
+  processRoot ??= mkdtempSync(join(tmpdir(), 'wasi-virt-transpile-'));
+  return processRoot;
 }
 
 async function load(bytes: Uint8Array, root: string, key: string, instantiation: Instantiation): Promise<TranspiledComponent> {
