@@ -137,6 +137,11 @@ async function oneScript(entry, name) {
   // Its hash on the first line keys the code cache, so the loader need not hash (or load
   // node:crypto) at every start.
   const body = readFileSync(outfile, 'utf8');
+  // An import() left in the script would fail when it runs (a vm.Script has no loader).
+  const left = /[^\w.$]import\(/.exec(body);
+  if (left) {
+    throw new Error(`one-script/${name}.cjs keeps a dynamic import (…${body.slice(left.index - 60, left.index + 40)}…): import packages and generated files through src/util/import-module.ts`);
+  }
   writeFileSync(outfile, `// wasi-virt ${name} ${createHash('sha256').update(body).digest('hex').slice(0, 32)}\n${body}`);
 }
 
