@@ -40,7 +40,7 @@ let nextId = 0;
 const pendingOf = new WeakMap<ChildProcess, Map<number, (r: P3Reply) => void>>();
 
 function worker(): ChildProcess {
-  if (child && child.connected) return child;
+  if (child?.connected) return child;
   const c = spawn(node26, [WORKER], {
     cwd: ROOT,
     // The child's own environment: the guest's comes from the request (host-env).

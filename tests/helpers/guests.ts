@@ -4,7 +4,9 @@
  * - `c/<name>.c` compiled with Debian's clang + wasi-libc by `npm run build:guests`, the
  *   result committed as `c/build/<name>.wasm` so tests run without a compiler (CI rebuilds
  *   and checks they match: `npm run build:guests -- --check` in .ci/run);
- * - either one wrapped as a preview2 component with jco's preview1 command adapter.
+ * - either one wrapped as a preview2 component with jco's preview1 command adapter;
+ * - `js/<name>.js` built with componentize-qjs into a WASI 0.3 command component (the
+ *   case guests' 0.3 twins; too big to commit, ~1.6 MB each).
  * Builds are cached on disk by content hash in .cache/guests.
  */
 import { createHash } from 'node:crypto';
