@@ -4,7 +4,7 @@
  * the library's 0.3 API the way inProcess runs preview2 (tests/helpers/p3-worker.mjs).
  *
  * One child serves every run: a fresh Node start, transpile-cache read and compile of the
- * 1.6 MB component cost ~1 s per run, an instantiation in a warm child a few ms. A child
+ * 1.1 MB component cost ~1 s per run, an instantiation in a warm child a few ms. A child
  * whose guest trapped is replaced before the next run, so that no half-finished async
  * task of jco's can leak into another case.
  */
