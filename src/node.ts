@@ -12,7 +12,8 @@ export { runComponent, instantiateComponent, loadComponent, runToCompletion, typ
 export {
   runComponent3, instantiateComponent3, runToCompletion3, isPreview3Command, hasJspi, JspiMissingError,
 } from './adapter/preview3/instantiate.js';
-export { transpileComponent, cacheDir, ComponentLoadError } from './adapter/preview2/transpile.js';
+export { transpileComponent, ComponentLoadError } from './adapter/preview2/transpile.js';
+export { cacheDir } from './util/cache-dir.js';
 export { loadNetwork } from './adapter/preview2/network-node.js';
 export { WASI, runModule, type WASIOptions } from './wasi.js';
 export { nodePlatform, type NodePlatformOptions } from './adapter/node/platform.js';

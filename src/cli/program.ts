@@ -14,6 +14,10 @@ import { checkAppFile, checkMountSources } from './check-sources.js';
 import type { Policy } from '../policy/types.js';
 import { FsSetupError } from '../adapter/kernel/fs.js';
 
+/** For the worker of `run --timeout`, which loads this same script (run-worker.ts). */
+export const runTimedJob: typeof import('./timed-job.js').runTimedJob = async (job, started) =>
+  (await import('./timed-job.js')).runTimedJob(job, started);
+
 export async function main(raw: readonly string[]): Promise<number> {
   const dashdash = raw.indexOf('--');
   const debug = (dashdash < 0 ? raw : raw.slice(0, dashdash)).includes('--debug');

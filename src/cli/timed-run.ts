@@ -5,7 +5,8 @@
  * when the worker does), then reports a LimitTrap as any trap is
  * reported (exit 134). Output the guest wrote before it was stopped has been delivered.
  *
- * The cost is the worker's start-up (a fresh V8 isolate loading wasi-virt again) and
+ * The cost is the worker's start-up (a fresh V8 isolate loading the CLI's one script, its
+ * compiled code from the cache) and
  * uncoalesced output; measured numbers are in docs/policy.md. Without a timeout `run`
  * never pays it.
  */

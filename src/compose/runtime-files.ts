@@ -28,6 +28,8 @@ const SPECIFIERS = [
   /\b(?:import|export)\s+(?:type\s+)?[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g,
   /\bimport\s*['"]([^'"]+)['"]/g,
   /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
+  // util/import-module.ts: the dynamic imports of packages
+  /\bimportModule\(\s*['"]([^'"]+)['"]\s*\)/g,
 ];
 
 /**

@@ -3,6 +3,7 @@
  * an app (`run`, compose, `inspect`), so `.wat` input behaves the same everywhere.
  * wabt is loaded on first use: it is a 1 MB emscripten module nobody needs for `.wasm`.
  */
+import { importModule } from './import-module.js';
 
 /** A `.wat` file wabt refused: the message is its first diagnostic, on one line. */
 export class WatError extends Error {
@@ -32,7 +33,7 @@ const FEATURES = {
 
 /** Compile WAT source to module bytes; `name` appears in error messages (`app.wat:3:5: ...`). */
 export async function watToWasm(source: string, name: string): Promise<Uint8Array> {
-  wabt ??= import('wabt').then((m) => (m.default as unknown as () => Promise<Wabt>)());
+  wabt ??= importModule<{ default: unknown }>('wabt').then((m) => (m.default as () => Promise<Wabt>)());
   const w = await wabt;
   let mod: ReturnType<Wabt['parseWat']> | undefined;
   try {

@@ -20,18 +20,19 @@ function newest(dir: string): number {
   return t;
 }
 
-/** The esbuild outputs (scripts/build-web.mjs), written after tsc's. */
+/** The esbuild outputs (scripts/build-web.mjs, scripts/build-one-script.mjs), written after tsc's, in that order. */
 const WEB = join(ROOT, 'dist', 'inline', 'module.js');
+const ONE_SCRIPT = join(ROOT, 'dist', 'one-script', 'wasi.cjs');
 
 export function distIsStale(): boolean {
-  const built = statSync(MAIN, { throwIfNoEntry: false });
-  const web = statSync(WEB, { throwIfNoEntry: false });
-  return !built || !web || built.mtimeMs < newest(join(ROOT, 'src')) || web.mtimeMs < built.mtimeMs;
+  const [built, web, one] = [MAIN, WEB, ONE_SCRIPT].map((f) => statSync(f, { throwIfNoEntry: false }));
+  return !built || !web || !one || built.mtimeMs < newest(join(ROOT, 'src')) || web.mtimeMs < built.mtimeMs || one.mtimeMs < web.mtimeMs;
 }
 
 export function buildDist(): void {
   execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.json')], { stdio: 'inherit' });
   execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-web.mjs')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'build-one-script.mjs')], { stdio: 'inherit' });
 }
 
 /** Kept for test files written before the global setup: dist/ is already fresh here. */

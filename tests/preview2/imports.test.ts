@@ -55,6 +55,15 @@ describe('import object shape', () => {
     }
   });
 
+  it('with versionedKeys: false (what feeds jco) has the unversioned keys alone, the same interfaces', () => {
+    const kernel = new Kernel({ policy: {} });
+    const all = createPreview2(kernel);
+    const bare = createPreview2(kernel, { versionedKeys: false });
+    expect(Object.keys(bare).sort()).toEqual(Object.keys(all).filter((k) => !k.includes('@')).sort());
+    expect(Object.keys(bare)).toEqual(expect.arrayContaining(INTERFACES));
+    kernel.dispose();
+  });
+
   it('hands out streams and pollables that are instances of its own classes, traced or not', () => {
     for (const trace of [undefined, () => {}]) {
       const { fn, cls } = make({ fs: FS }, { trace });

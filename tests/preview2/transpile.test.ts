@@ -4,7 +4,7 @@
  * silently (the code would still run, only ~15x slower per host call).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,25 @@ describe('transpile cache', () => {
     expect(await runHello()).toEqual({ code: 0, out: 'hello from wasi\n' });
     expect(transpileStats.transpiled - before.transpiled).toBe(1);
     expect(transpileStats.diskHits - before.diskHits).toBe(1);
+  });
+
+  it('never imports an entry from a cache directory other users can write (a planted one is not run)', async () => {
+    const shared = mkdtempSync(join(tmpdir(), 'wasi-virt-shared-cache-'));
+    try {
+      const t = await transpileComponent(hello, { cacheDir: shared });
+      expect(t.dir.startsWith(shared)).toBe(true);
+      // Another user plants code where the next run of this component would look.
+      writeFileSync(t.jsFile, "throw new Error('planted code ran');\n");
+      chmodSync(shared, 0o777);
+      clearMemoryCache();
+      const stdout = new CaptureSink();
+      const { code } = await runComponent(hello, { policy: {}, stdout, env: {}, cacheDir: shared });
+      expect({ code, out: stdout.text() }).toEqual({ code: 0, out: 'hello from wasi\n' });
+      expect((await transpileComponent(hello, { cacheDir: shared })).dir.startsWith(shared)).toBe(false);
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
+      clearMemoryCache();
+    }
   });
 
   it('stores one complete entry per component and no temporary files', async () => {

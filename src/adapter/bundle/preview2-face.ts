@@ -72,7 +72,7 @@ export async function instantiate(
     throw new RuntimeCapabilityError('the policy allows sockets, which a browser or worker cannot open; compose without --allow-sockets (or pass run(args, { network }))');
   }
   if (!net && runtime === 'node' && (want.sockets || want.http)) net = await loadShim(want);
-  return loaded.instantiate(createPreview2(kernel, { network: net }), kernel.limits.instantiateCore);
+  return loaded.instantiate(createPreview2(kernel, { network: net, versionedKeys: false }), kernel.limits.instantiateCore);
 }
 
 export { NotACommandError, runToCompletion } from '../preview2/run-exports.js';

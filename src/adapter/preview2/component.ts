@@ -4,6 +4,7 @@
  * and deciding which of preview2-shim's network pieces the component needs. Platform-neutral:
  * the caller says how to read a core module.
  */
+import { importModule } from '../../util/import-module.js';
 import type { ImportObject } from './context.js';
 import type { ComponentExports } from './run-exports.js';
 
@@ -29,7 +30,7 @@ export async function loadGenerated(
   read: (file: string) => Uint8Array | Promise<Uint8Array>,
 ): Promise<LoadedComponent> {
   const [mod, modules] = await Promise.all([
-    import(jsUrl) as Promise<Generated>,
+    importModule<Generated>(jsUrl),
     Promise.all(coreFiles.map(async (f) => [f, await WebAssembly.compile(await read(f) as Uint8Array<ArrayBuffer>)] as const)),
   ]);
   const byName = new Map(modules);

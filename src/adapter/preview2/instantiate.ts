@@ -60,7 +60,7 @@ export async function instantiateComponent(
 ): Promise<ComponentInstance> {
   const loaded = await loadComponent(bytes, options);
   const network = options.network ?? (await networkFor(loaded.transpiled.imports, kernel));
-  const imports = createPreview2(kernel, { network });
+  const imports = createPreview2(kernel, { network, versionedKeys: false });
   const missing = loaded.transpiled.imports.filter((i) => !(i in imports));
   if (missing.length > 0) {
     throw new ComponentLoadError(`it imports ${missing.join(', ')}, which wasi-virt does not provide`);

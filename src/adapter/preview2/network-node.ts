@@ -3,6 +3,7 @@
  * demand: loading the shim's io starts its worker thread, which only components that
  * use the network should pay for.
  */
+import { importModule } from '../../util/import-module.js';
 import type { NetworkProvider, ShimNamespaces } from './network-types.js';
 
 type ShimIoModule = {
@@ -12,18 +13,18 @@ type ShimIoModule = {
 };
 
 export async function loadNetwork(want: { sockets: boolean; http: boolean }): Promise<NetworkProvider> {
-  const io = (await import('@bytecodealliance/preview2-shim/io')) as unknown as ShimIoModule;
+  const io = await importModule<ShimIoModule>('@bytecodealliance/preview2-shim/io');
   let sockets: ShimNamespaces | undefined;
   let http: ShimNamespaces | undefined;
   if (want.sockets) {
-    const mod = (await import('@bytecodealliance/preview2-shim/sockets')) as unknown as {
+    const mod = await importModule<{
       createSockets(config?: { enableNetwork?: boolean }): ShimNamespaces;
-    };
+    }>('@bytecodealliance/preview2-shim/sockets');
     // A network capability of our own, not the shim's process-wide default.
     sockets = mod.createSockets({ enableNetwork: true });
   }
   if (want.http) {
-    const mod = (await import('@bytecodealliance/preview2-shim/http')) as unknown as ShimNamespaces;
+    const mod = await importModule<ShimNamespaces>('@bytecodealliance/preview2-shim/http');
     http = { types: mod['types']!, outgoingHandler: mod['outgoingHandler']! };
   }
   const shimPoll = io.poll.poll;

@@ -8,14 +8,16 @@
  * the core `.wasm` files and `meta.json`; it is written under a temporary name and
  * renamed into place, so readers never see a half-written entry.
  *
- * Cache directory: `$WASI_VIRT_CACHE`, else `$XDG_CACHE_HOME/wasi-virt`, else
- * `~/.cache/wasi-virt`, else the OS temp dir.
+ * Cache directory: util/cache-dir.ts (`$WASI_VIRT_CACHE`, `$XDG_CACHE_HOME/wasi-virt`,
+ * `~/.cache/wasi-virt`, else the OS temp dir).
  */
+import { importModule } from '../../util/import-module.js';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
-import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { cacheDir, privateDir } from '../../util/cache-dir.js';
 import { rewriteGenerated } from './jco-rewrite.js';
 
 /** Bumped whenever the options or the rewrite (jco-rewrite.ts) change what a cache entry holds. */
@@ -53,18 +55,6 @@ export interface TranspiledComponent {
 /** Counters a test can read to see what the cache did. */
 export const transpileStats = { transpiled: 0, diskHits: 0, memoryHits: 0 };
 
-export function cacheDir(): string {
-  const env = process.env;
-  if (env['WASI_VIRT_CACHE']) return env['WASI_VIRT_CACHE'];
-  if (env['XDG_CACHE_HOME']) return join(env['XDG_CACHE_HOME'], 'wasi-virt');
-  try {
-    const home = homedir();
-    if (home) return join(home, '.cache', 'wasi-virt');
-  } catch {
-    // no home directory (some containers): the temp dir below
-  }
-  return join(tmpdir(), 'wasi-virt-cache');
-}
 
 let transpilerVersion: string | undefined;
 function versionOfTranspiler(): string {
@@ -132,7 +122,7 @@ export interface TranspileOptions {
  * jco-transpile (then stored in both).
  */
 export function transpileComponent(bytes: Uint8Array, options: TranspileOptions = {}): Promise<TranspiledComponent> {
-  const root = options.cacheDir ?? cacheDir();
+  const root = trustedRoot(options.cacheDir ?? cacheDir());
   const instantiation = options.instantiation ?? 'sync';
   const key = componentKey(bytes, instantiation);
   const memKey = `${root}\0${key}`;
@@ -147,6 +137,19 @@ export function transpileComponent(bytes: Uint8Array, options: TranspileOptions 
   return p;
 }
 
+let processRoot: string | undefined;
+
+/**
+ * `root` when only this user can write it, else a directory of this process's own: an
+ * entry's component.mjs is imported, so a cache another user could write (a shared temp
+ * dir) would run their code.
+ */
+function trustedRoot(root: string): string {
+  if (privateDir(root)) return root;
+  processRoot ??= mkdtempSync(join(tmpdir(), 'wasi-virt-transpile-'));
+  return processRoot;
+}
+
 async function load(bytes: Uint8Array, root: string, key: string, instantiation: Instantiation): Promise<TranspiledComponent> {
   const dir = join(root, key);
   const cached = readEntry(dir, key);
@@ -154,7 +157,7 @@ async function load(bytes: Uint8Array, root: string, key: string, instantiation:
     transpileStats.diskHits++;
     return cached;
   }
-  const { transpileBytes } = await import('@bytecodealliance/jco-transpile');
+  const { transpileBytes } = await importModule<typeof import('@bytecodealliance/jco-transpile')>('@bytecodealliance/jco-transpile');
   let result;
   try {
     result = await transpileBytes(bytes, { ...optionsFor(instantiation) });

@@ -5,6 +5,7 @@
  * 0.3 needs JSPI (`WebAssembly.Suspending` / `WebAssembly.promising`): Node ≥ 25 and
  * current Chromium have it, Node 20 and 22 do not.
  */
+import { importModule } from '../../util/import-module.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -68,7 +69,7 @@ async function load(bytes: Uint8Array, cacheDir: string | undefined): Promise<Lo
   if (!p) {
     p = (async () => {
       const [mod, modules] = await Promise.all([
-        import(pathToFileURL(t.jsFile).href) as Promise<GeneratedModule>,
+        importModule<GeneratedModule>(pathToFileURL(t.jsFile).href),
         Promise.all(t.coreFiles.map(async (f) => [f, await WebAssembly.compile(readFileSync(join(t.dir, f)))] as const)),
       ]);
       const byName = new Map(modules);

@@ -3,6 +3,7 @@
  * imported on demand: its workers start when first used, which only components that use
  * the network should pay for.
  */
+import { importModule } from '../../util/import-module.js';
 import { WitError } from './context.js';
 import type { Network3 } from './network.js';
 
@@ -38,18 +39,18 @@ export function fixUdp(Shim: ShimUdpClass): ShimUdpClass {
 export async function loadNetwork3(want: { sockets: boolean; http: boolean }): Promise<Network3> {
   const out: Network3 = {};
   if (want.sockets) {
-    const mod = (await import('@bytecodealliance/preview3-shim/sockets')) as unknown as {
+    const mod = await importModule<{
       types: Record<string, unknown>;
       ipNameLookup: Record<string, unknown>;
-    };
+    }>('@bytecodealliance/preview3-shim/sockets');
     out['wasi:sockets/types'] = { ...mod.types, UdpSocket: fixUdp(mod.types['UdpSocket'] as ShimUdpClass) };
     out['wasi:sockets/ip-name-lookup'] = mod.ipNameLookup;
   }
   if (want.http) {
-    const mod = (await import('@bytecodealliance/preview3-shim/http')) as unknown as {
+    const mod = await importModule<{
       types: Record<string, unknown>;
       client: Record<string, unknown>;
-    };
+    }>('@bytecodealliance/preview3-shim/http');
     out['wasi:http/types'] = mod.types;
     out['wasi:http/client'] = mod.client;
   }
