@@ -240,7 +240,6 @@ describe('a malformed case fails at its file and line', () => {
     ['no-guest.toml', 'component = "nonesuch"\n[expect]\n', 'no-guest.toml:1: component: no tests/components/c/case_nonesuch.c (built) or tests/components/wat/case-nonesuch.wat'],
     ['bad-abi.toml', 'component = "stdio"\nabi = ["preview4"]\n[expect]\n', 'bad-abi.toml:2: abi[0]: expected "preview1", "preview2" or "preview3", got "preview4"'],
     ['native-p1.toml', 'component = "cwd"\nabi = ["preview1"]\n[expect]\n', 'native-p1.toml:2: abi: "cwd" is a native preview2 component: it does not run on preview1'],
-    ['no-p3-twin.toml', 'component = "file-read"\nabi = ["preview3"]\n[expect]\n', 'no-p3-twin.toml:2: abi[0]: "file-read" has no WASI 0.3 guest (tests/components/js/case-file-read.js)'],
     ['config.toml', 'component = "stdio"\n[host-config]\nx = "y"\n[expect]\n', 'config.toml:2: wasi:config is not supported (out of scope: its virtualization is experimental in WASI-Virt)'],
     ['file-read-no-path.toml', 'component = "file-read"\n[expect]\nfile-read = "x"\n', 'file-read-no-path.toml:3: expect: file-read needs host-fs-path (the path the guest reads)'],
     ['abi-error.toml', 'component = "stdio"\n[expect.preview1]\nerror = "x"\n', 'abi-error.toml:3: expect.preview1: unknown key "error"'],

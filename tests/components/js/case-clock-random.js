@@ -3,12 +3,11 @@
 //   realtime   "realtime=<ns since the epoch>"   (wasi:clocks/system-clock#now)
 //   monotonic  "monotonic=<ns>"                  (wasi:clocks/monotonic-clock#now)
 //   random     "random=<16 bytes in hex>"        (wasi:random/random#get-random-bytes)
+//   sleep      "slept=<ns the monotonic clock advanced over a 10 ms wait-for>"
 //   year       "year=<the wall clock's UTC year>"
 // The C guest prints "<name>=ERR ..." when a call fails; 0.3 clocks and random have no
 // error channel (a denied call traps, as on preview2), so that line cannot occur here.
-// An unknown reading prints "<name>: unknown reading" and the exit status is 1. There is
-// no `sleep`: this guest cannot import monotonic-clock's wait-for (wit/guests.wit says
-// why), so `sleep` is an unknown reading and the cases that sleep do not run on preview3.
+// An unknown reading prints "<name>: unknown reading" and the exit status is 1.
 import environment from 'wasi:cli/environment@0.3.0-rc-2026-03-15';
 import exit from 'wasi:cli/exit@0.3.0-rc-2026-03-15';
 import monotonic from 'wasi:clocks/monotonic-clock@0.3.0-rc-2026-03-15';
@@ -39,6 +38,11 @@ export const run = {
       else if (what === 'year') {
         const secs = realtimeNs() / 1000000000n;
         text += `year=${new Date(Number(secs) * 1000).getUTCFullYear()}\n`;
+      } else if (what === 'sleep') {
+        const before = BigInt(monotonic.now());
+        await monotonic.waitFor(10000000);
+        const after = BigInt(monotonic.now());
+        text += `slept=${after - before}\n`;
       } else {
         text += `${what}: unknown reading\n`;
         failed = true;
