@@ -82,11 +82,12 @@ const perFile = {
       let source = readFileSync(args.path, 'utf8');
       // A library entry already made a loader by an earlier build (node.js re-exports
       // wasi.js): the script takes tsc's module, not the loader.
-      if (source.startsWith(MARK)) source = readFileSync(args.path.replace(/\.js$/, '.tree.js'), 'utf8');
+      const loader = source.startsWith(MARK);
+      if (loader) source = readFileSync(args.path.replace(/\.js$/, '.tree.js'), 'utf8');
       if (args.path === join(dist, 'util', 'import-module.js')) {
         return { contents: 'export function importModule(specifier) { return __wasiVirtImport(specifier); }\n', loader: 'js' };
       }
-      if (!source.includes('import.meta')) return undefined;
+      if (!source.includes('import.meta')) return loader ? { contents: source, loader: 'js', resolveDir: dirname(args.path) } : undefined;
       const ours = args.path.startsWith(dist + sep);
       const rel = relative(outDir, args.path).split(sep).join('/');
       const url = ours ? `__wasiVirtUrl(${JSON.stringify(rel)})` : '__wasiVirtUrl(__wasiVirtName)';

@@ -2,10 +2,10 @@
 // After tsc: the files of dist/ that are built with esbuild, not copied from tsc's output.
 //  - dist/browser.js: the neutral entry (dist/index.js) and its packages (the TOML and JSONC
 //    parsers) as one ES module with no bare specifiers, so a page can import it by URL.
-//  - dist/runtime/{module,component,adapter}.js: a bundle's runtime (src/adapter/bundle and
+//  - dist/runtime/{module,component,component3,adapter}.js: a bundle's runtime (src/adapter/bundle and
 //    what it imports, with the faces that kind of bundle needs) as one module, which compose
 //    copies to out/wasi-virt/runtime.js; beside each, the list of sources it holds (.meta.json).
-//  - dist/inline/{module,component,adapter}.js: the same with the entry inside, the manifest
+//  - dist/inline/{module,component,component3,adapter}.js: the same with the entry inside, the manifest
 //    left as the placeholder __WASI_VIRT_MANIFEST__; `compose --inline` fills it in.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -59,6 +59,7 @@ const nodeShim = {
 const KINDS = {
   module: { faces: ['preview1'], app: { kind: 'module', file: 'x.wasm' } },
   component: { faces: ['preview2'], app: { kind: 'component', dir: 'x.component', js: 'component.mjs', core: [], imports: [] } },
+  component3: { faces: ['preview3'], app: { kind: 'component', dir: 'x.component', js: 'component.mjs', core: [], imports: [], abi: 'preview3' } },
   adapter: { faces: ['preview1', 'preview2'], app: undefined },
 };
 
@@ -83,11 +84,11 @@ const common = {
   minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'eof',
-  external: ['@bytecodealliance/preview2-shim', '@bytecodealliance/preview2-shim/*'],
+  external: ['@bytecodealliance/preview2-shim', '@bytecodealliance/preview2-shim/*', '@bytecodealliance/preview3-shim/*'],
   metafile: true,
   logLevel: 'error',
 };
-const allowed = ['@bytecodealliance/preview2-shim', ...NODE_MODULES];
+const allowed = ['@bytecodealliance/preview2-shim', '@bytecodealliance/preview3-shim', ...NODE_MODULES];
 
 for (const dir of ['runtime', 'inline']) mkdirSync(join(dist, dir), { recursive: true });
 for (const [kind, { faces, app }] of Object.entries(KINDS)) {

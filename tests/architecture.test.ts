@@ -4,7 +4,10 @@
  * import still ties one room to another). The neutral entry's own rule (no `node:*` in
  * its graph) is tests/entry-neutral.test.ts.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/guests.js';
 import { importsOf, sourceFiles } from './helpers/import-graph.js';
 
 const SRC = sourceFiles('src');
@@ -46,6 +49,21 @@ describe('architecture', () => {
 
   it('util imports nothing else of wasi-virt (every room may use it)', () => {
     expect(crossings(under('src/util'), not(under('src/util')))).toEqual([]);
+  });
+
+  it('a dynamic import of anything but our own modules goes through util/import-module.ts', () => {
+    // The one-script builds (scripts/build-one-script.mjs) hand that module the loader's
+    // import(); any other import() of a package or a computed specifier fails at run time.
+    const stray: string[] = [];
+    // util/one-script.ts is the loader that hands over its import().
+    for (const f of SRC.filter((x) => x !== 'src/util/import-module.ts' && x !== 'src/util/one-script.ts')) {
+      const code = readFileSync(join(ROOT, f), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '')
+        .replace(/typeof import\(/g, '');
+      for (const m of code.matchAll(/\bimport\(\s*([^)]*)\)/g)) if (!/^['"]\.\.?\//.test(m[1]!)) stray.push(`${f}: import(${m[1]})`);
+    }
+    expect(stray).toEqual([]);
   });
 
   it('policy imports neither virtual-fs nor adapter (it is plain data and its checks)', () => {

@@ -19,7 +19,10 @@ export async function runTimedJob(job: TimedRun, started: () => void): Promise<n
   try {
     if (job.kind === 'component') {
       const { loadComponent, runComponent } = await import('../adapter/preview2/instantiate.js');
-      await loadComponent(job.bytes);
+      // A WASI 0.3 command is loaded as runComponent will run it (async instantiation), not as a 0.2 one.
+      const p3 = await import('../adapter/preview3/instantiate.js');
+      if (p3.isPreview3Command(job.bytes)) await p3.loadComponent3(job.bytes);
+      else await loadComponent(job.bytes);
       started();
       return (await runComponent(job.bytes, options)).code;
     }

@@ -16,7 +16,7 @@ import { BUNDLE_FORMAT, type BundleManifest, type ComponentApp, type CoreApp } f
 import { appBinary } from '../util/app.js';
 import { readComponent } from '../inspect/component-binary.js';
 import { inspectApp, type InspectReport } from '../inspect/report.js';
-import { entryModule, entryTypes, facesOf, RUNTIME_DIR, RUNTIME_MODULE } from './entry.js';
+import { entryModule, entryTypes, facesOf, runtimeKind, RUNTIME_DIR, RUNTIME_MODULE } from './entry.js';
 import { MARKER, prepareOutDir } from './out-dir.js';
 import { distRoot, runtimeFiles } from './runtime-files.js';
 import { buildMounts, packSnapshots, type BuiltMount, type SnapshotBuilder } from './snapshots.js';
@@ -59,7 +59,7 @@ export interface ComposeResult {
   files: WrittenFile[];
   totalBytes: number;
   mounts: BuiltMount['summary'][];
-  /** preview2-shim was copied into out/node_modules (sockets / http). */
+  /** preview2-shim (or, for a 0.3 component, preview3-shim) was copied into out/node_modules (sockets / http). */
   shim: boolean;
   report?: InspectReport;
 }
@@ -139,9 +139,6 @@ export async function composeBundle(options: ComposeOptions): Promise<ComposeRes
       if (!readComponent(bin.bytes).exports.some((e) => /^wasi:cli\/run(@|$)/.test(e.name))) {
         throw new ComposeError(`${file} does not export wasi:cli/run, so it is not a command a bundle can run; compose without the app for the adapter (preview2Imports)`);
       }
-      if (report.abi === 'preview3') {
-        throw new ComposeError(`${file} is a WASI 0.3 component, which bundles do not run yet; run it with \`wasi-virt run\` on Node >= 25 (docs/preview3.md)`);
-      }
     }
     const missing = report.imports.filter((i) => i.effect === 'unprovided');
     if (missing.length > 0) {
@@ -149,15 +146,17 @@ export async function composeBundle(options: ComposeOptions): Promise<ComposeRes
       throw new ComposeError(`${file} imports ${first.name}${missing.length > 1 ? ` (and ${missing.length - 1} more)` : ''}, which a bundle cannot provide: ${first.detail}`);
     }
     if (bin.kind === 'component') {
+      const p3 = report.abi === 'preview3';
       const { transpileComponent } = await import('../adapter/preview2/transpile.js');
       let t;
       try {
-        t = await transpileComponent(bin.bytes, options.cacheDir ? { cacheDir: options.cacheDir } : {});
+        // A WASI 0.3 command is transpiled for async instantiation (JSPI), as `run` does.
+        t = await transpileComponent(bin.bytes, { ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}), ...(p3 ? { instantiation: 'async' as const } : {}) });
       } catch (e) {
         throw new ComposeError(`${file}: ${(e as Error).message}`);
       }
       const dir = `${name}.component`;
-      app = { kind: 'component', dir, js: 'component.mjs', core: t.coreFiles, imports: t.imports };
+      app = { kind: 'component', dir, js: 'component.mjs', core: t.coreFiles, imports: t.imports, ...(p3 ? { abi: 'preview3' as const } : {}) };
       pending.push(copy(`${dir}/component.mjs`, t.jsFile));
       for (const f of t.coreFiles) pending.push(copy(`${dir}/${f}`, join(t.dir, f)));
     }
@@ -195,7 +194,7 @@ export async function composeBundle(options: ComposeOptions): Promise<ComposeRes
 
   // 3. The runtime, and preview2-shim where sockets or http will need it (an --inline
   // bundle finds the shim, if it needs it, where the runtime can import it from).
-  const kind = app?.kind ?? 'adapter';
+  const kind = runtimeKind(app);
   const runtimeModule = join(root, 'runtime', `${kind}.js`);
   if (!options.inline) {
     if (!existsSync(runtimeModule)) throw new Error(`the bundle runtime (runtime/${kind}.js) is missing from ${root}; build wasi-virt first (npm run build)`);
@@ -204,8 +203,8 @@ export async function composeBundle(options: ComposeOptions): Promise<ComposeRes
   // Types for TypeScript users: the declarations of what runtime.js was built from.
   const types = options.inline ? [] : runtimeFiles(facesOf(app), root).files.filter((f) => f.endsWith('.d.ts'));
   for (const f of types) pending.push(copy(`${RUNTIME_DIR}/${f}`, join(root, f)));
-  const shim = !options.inline && needsShim(policy, app);
-  if (shim) pending.push(...shimFiles());
+  const shims = options.inline ? [] : shimsNeeded(policy, app);
+  for (const pkg of shims) pending.push(...shimFiles(pkg));
 
   // 4. The entry and the marker.
   const manifest: BundleManifest = {
@@ -257,7 +256,7 @@ export async function composeBundle(options: ComposeOptions): Promise<ComposeRes
     files: written,
     totalBytes: written.reduce((n, f) => n + f.bytes, 0),
     mounts: mounts.map((m) => m.summary),
-    shim,
+    shim: shims.length > 0,
     report,
   };
 }
@@ -268,7 +267,7 @@ function toBase64(bytes: Uint8Array): string {
 
 /** The --inline entry: the prebuilt one-file runtime for this kind of bundle (scripts/build-web.mjs), with the manifest filled in. */
 function inlineEntry(manifest: BundleManifest, root: string): string {
-  const kind = manifest.app?.kind ?? 'adapter';
+  const kind = runtimeKind(manifest.app);
   let template: string;
   try {
     template = readFileSync(join(root, 'inline', `${kind}.js`), 'utf8');
@@ -282,32 +281,38 @@ function inlineEntry(manifest: BundleManifest, root: string): string {
   return `${head.join('\n')}\n${template.replace('__WASI_VIRT_MANIFEST__', () => JSON.stringify(manifest))}`;
 }
 
+type Shim = '@bytecodealliance/preview2-shim' | '@bytecodealliance/preview3-shim';
+
 /**
- * preview2-shim is needed at run time by a component that needs the network (networkNeeds).
- * A core module never uses it; an adapter carries it when its policy allows either, for
- * loadNetwork.
+ * The shims needed at run time: preview2-shim by a component that needs the network
+ * (networkNeeds); for a WASI 0.3 component preview3-shim instead, and preview2-shim too
+ * when it may open the 0.2 sockets such components can also import. A core module never
+ * uses them; an adapter carries preview2-shim when its policy allows either, for loadNetwork.
  */
-function needsShim(policy: Policy, app: CoreApp | ComponentApp | undefined): boolean {
-  if (!app) return policy.sockets !== 'deny' || policy.http !== 'deny';
-  if (app.kind === 'module') return false;
+function shimsNeeded(policy: Policy, app: CoreApp | ComponentApp | undefined): Shim[] {
+  if (!app) return policy.sockets !== 'deny' || policy.http !== 'deny' ? ['@bytecodealliance/preview2-shim'] : [];
+  if (app.kind === 'module') return [];
   const want = networkNeeds(app.imports, policy.sockets !== 'deny');
-  return want.sockets || want.http;
+  if (!want.sockets && !want.http) return [];
+  if (app.abi !== 'preview3') return ['@bytecodealliance/preview2-shim'];
+  const sockets2 = want.sockets && app.imports.some((i) => /^wasi:sockets\/(tcp|udp|network|instance-network)/.test(i));
+  return ['@bytecodealliance/preview3-shim', ...(sockets2 ? ['@bytecodealliance/preview2-shim' as const] : [])];
 }
 
-/** The shim's package.json and compiled JavaScript (no types, no sources), as out/node_modules/… */
-function shimFiles(): PendingFile[] {
+/** A shim's package.json and its Node JavaScript (no types, no sources, no browser build), as out/node_modules/… */
+function shimFiles(pkgName: Shim): PendingFile[] {
   const require = createRequire(import.meta.url);
-  let dir = dirname(require.resolve('@bytecodealliance/preview2-shim'));
+  let dir = dirname(require.resolve(pkgName));
   for (let i = 0; i < 5; i++) {
     try {
       const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string };
-      if (pkg.name === '@bytecodealliance/preview2-shim') break;
+      if (pkg.name === pkgName) break;
     } catch {
       // keep climbing
     }
     dir = dirname(dir);
   }
-  const base = 'node_modules/@bytecodealliance/preview2-shim';
+  const base = `node_modules/${pkgName}`;
   const out: PendingFile[] = [copy(`${base}/package.json`, join(dir, 'package.json'))];
   const visit = (rel: string): void => {
     for (const e of readdirSyncSafe(join(dir, rel))) {
@@ -316,7 +321,8 @@ function shimFiles(): PendingFile[] {
       else if (e.name.endsWith('.js')) out.push(copy(`${base}/${r}`, join(dir, r)));
     }
   };
-  visit('dist');
+  // preview3-shim's sockets and http (all a bundle imports of it) are under dist/nodejs.
+  visit(pkgName === '@bytecodealliance/preview3-shim' ? 'dist/nodejs' : 'dist');
   for (const license of ['LICENSE', 'LICENSE.md']) {
     try {
       statSync(join(dir, license));

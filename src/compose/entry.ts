@@ -20,7 +20,15 @@ export const RUNTIME_MODULE = 'runtime.js';
 /** The faces a bundle carries: its app's, or both for an adapter. */
 export function facesOf(app: BundleManifest['app']): Face[] {
   if (!app) return ['preview1', 'preview2'];
-  return app.kind === 'module' ? ['preview1'] : ['preview2'];
+  if (app.kind === 'module') return ['preview1'];
+  return app.abi === 'preview3' ? ['preview3'] : ['preview2'];
+}
+
+/** Which prebuilt runtime (dist/runtime/<kind>.js, dist/inline/<kind>.js) a bundle of `app` takes. */
+export function runtimeKind(app: BundleManifest['app']): 'module' | 'component' | 'component3' | 'adapter' {
+  if (!app) return 'adapter';
+  if (app.kind === 'module') return 'module';
+  return app.abi === 'preview3' ? 'component3' : 'component';
 }
 
 /**

@@ -13,16 +13,17 @@ import { fileURLToPath } from 'node:url';
 /** The runtime's entry, relative to the dist root. */
 export const RUNTIME_ENTRY = 'adapter/bundle/runtime.js';
 
-export type Face = 'preview1' | 'preview2';
+export type Face = 'preview1' | 'preview2' | 'preview3';
 
 /** The face modules a bundle's entry imports besides the runtime. */
 export const FACE_ENTRIES: Record<Face, string> = {
   preview1: 'adapter/bundle/preview1-face.js',
   preview2: 'adapter/bundle/preview2-face.js',
+  preview3: 'adapter/bundle/preview3-face.js',
 };
 
-/** Packages the runtime may import, and only lazily (preview2-shim for sockets/http). */
-const LAZY_PACKAGES = ['@bytecodealliance/preview2-shim'];
+/** Packages the runtime may import, and only lazily (the shims, for sockets/http). */
+const LAZY_PACKAGES = ['@bytecodealliance/preview2-shim', '@bytecodealliance/preview3-shim'];
 
 const SPECIFIERS = [
   /\b(?:import|export)\s+(?:type\s+)?[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g,

@@ -25,6 +25,16 @@ describe('runtime closure', () => {
     expect(component.files.filter((f) => f.startsWith('adapter/preview1/') && f.endsWith('.js'))).toEqual([]);
   });
 
+  test('a WASI 0.3 component\'s bundle carries the 0.3 face over the 0.2 one, without jco or the CLI\'s 0.3 loader', () => {
+    const { files, lazyPackages } = runtimeFiles(['preview3'], DIST);
+    for (const f of ['adapter/bundle/preview3-face.js', 'adapter/preview3/index.js', 'adapter/preview3/run.js', 'adapter/preview2/index.js']) {
+      expect(files).toContain(f);
+    }
+    for (const f of ['adapter/preview3/instantiate.js', 'adapter/preview2/transpile.js', 'inspect/component-binary.js']) expect(files).not.toContain(f);
+    expect(files.filter((f) => f.startsWith('adapter/preview1/') && f.endsWith('.js'))).toEqual([]);
+    expect(lazyPackages.sort()).toEqual(['@bytecodealliance/preview2-shim', '@bytecodealliance/preview3-shim']);
+  });
+
   test('holds the runtime, both faces, the kernel and the host backend', () => {
     const { files } = runtimeFiles(['preview1', 'preview2'], DIST);
     for (const f of [
@@ -50,7 +60,9 @@ describe('runtime closure', () => {
   });
 
   test('the runtime module a bundle ships holds exactly that closure (esbuild\'s list of its sources)', () => {
-    for (const [kind, faces] of [['module', ['preview1']], ['component', ['preview2']], ['adapter', ['preview1', 'preview2']]] as const) {
+    for (const [kind, faces] of [
+      ['module', ['preview1']], ['component', ['preview2']], ['component3', ['preview3']], ['adapter', ['preview1', 'preview2']],
+    ] as const) {
       const sources = (JSON.parse(readFileSync(join(DIST, 'runtime', `${kind}.meta.json`), 'utf8')) as string[])
         .filter((f) => f.startsWith('dist/') && f !== `dist/runtime-${kind}.js`).map((f) => f.slice('dist/'.length));
       const closure = runtimeFiles([...faces], DIST).files.filter((f) => f.endsWith('.js'));

@@ -19,8 +19,12 @@ export interface RuntimeHost {
   isMain(url: string, main?: boolean): boolean;
   /** Whether this is a worker thread of a runtime with `node:` modules (a timed run's, timed.ts). */
   inWorker?(): boolean;
-  /** Run as that program: the process's arguments in, its exit status out, failures as one line. */
-  main?(name: string, debug: boolean, run: (args: string[]) => Promise<{ code: number }>): Promise<void>;
+  /**
+   * Run as that program: the process's arguments in, its exit status out, failures as one
+   * line. `end`: end the process once the run is over (a WASI 0.3 run: jco's polling
+   * timer, preview3-shim's workers or a stdin read the guest left waiting would keep it alive).
+   */
+  main?(name: string, debug: boolean, run: (args: string[]) => Promise<{ code: number }>, end?: boolean): Promise<void>;
 }
 
 /** Whether this runtime has `node:` modules (Node, Deno 2 and Bun all set process.versions.node). */

@@ -23,6 +23,11 @@ export interface ComponentApp {
   core: string[];
   /** Interfaces the generated code reads from the import object (unversioned). */
   imports: string[];
+  /**
+   * `preview3`: a WASI 0.3 command, transpiled for async instantiation; the bundle awaits
+   * its `wasi:cli/run@0.3…` export (needs JSPI). Absent: a 0.2 component.
+   */
+  abi?: 'preview3';
 }
 
 export interface SnapshotEntry {

@@ -19,13 +19,15 @@ export function nodeHost(): RuntimeHost {
     // (a timed run) is never the program.
     isMain: (url, main) => isMainThread && (main ?? isMainModule(url)),
     inWorker: () => !isMainThread,
-    async main(name, debug, run) {
+    async main(name, debug, run, end) {
       try {
         const { code } = await run(process.argv.slice(2));
         process.exitCode = code;
       } catch (err) {
         process.exitCode = reportFailure(err, name, debug);
       }
+      // The guest's output is written by now (the kernel flushed it when the run ended).
+      if (end) process.exit();
     },
   };
 }

@@ -25,6 +25,8 @@ import type { DirHandle } from '../../virtual-fs/handle.js';
 import type { Policy } from '../../policy/types.js';
 import type * as Preview1Face from './preview1-face.js';
 import type * as Preview2Face from './preview2-face.js';
+import type * as Preview3Face from './preview3-face.js';
+import type { LoadedComponent3 } from './preview3-face.js';
 import type { LoadedComponent } from '../preview2/component.js';
 import { BUNDLE_FORMAT, type BundleManifest } from './manifest.js';
 import { virtualizeEntries } from './mounts.js';
@@ -76,12 +78,14 @@ export interface Preview1Binding extends Preview1 {
 
 /**
  * The ABI faces a bundle was written with: a core module's bundle carries (and loads)
- * only preview1, a component's only preview2, an adapter both. Each costs tens of ms
- * of module loading at start-up, so a bundle pays only for its own.
+ * only preview1, a component's only preview2 (a WASI 0.3 component's only preview3, which
+ * holds the 0.2 face such components also import), an adapter preview1 and preview2. Each
+ * costs tens of ms of module loading at start-up, so a bundle pays only for its own.
  */
 export interface Faces {
   preview1?: typeof Preview1Face;
   preview2?: typeof Preview2Face;
+  preview3?: typeof Preview3Face;
 }
 
 /** A bundle that is damaged or incomplete (a file removed or replaced after compose). */
@@ -97,6 +101,7 @@ export class Bundle {
   private snapshotFile: Uint8Array | undefined;
   private module: Promise<WebAssembly.Module> | undefined;
   private component: Promise<LoadedComponent> | undefined;
+  private component3: Promise<LoadedComponent3> | undefined;
 
   constructor(
     readonly base: URL,
@@ -191,6 +196,20 @@ export class Bundle {
       started();
       return face.runModule(module, this.hostOptions(withArgs));
     }
+    if (app.abi === 'preview3') {
+      const face = this.face('preview3');
+      face.requireJspi();
+      this.component3 ??= face.loadBundled3(this.base, app, (file) => this.read(file), this.manifest.embedded);
+      const loaded = await this.component3;
+      const host = this.createHost(withArgs);
+      started();
+      try {
+        const exports = await face.instantiate3(loaded, app, host, this.host.name);
+        return { code: await face.runToCompletion3(exports) };
+      } finally {
+        host.dispose();
+      }
+    }
     const face = this.face('preview2');
     this.component ??= face.loadBundled(this.base, app, (file) => this.read(file), this.manifest.embedded);
     const loaded = await this.component;
@@ -212,7 +231,9 @@ export class Bundle {
   /** `node out/<name>.js [args]` (or deno, bun): run with the process's arguments and set its exit status. */
   async main(): Promise<void> {
     if (!this.host.main) throw new BundleError(`${this.manifest.name} cannot run as a program here; import it and call run()`);
-    await this.host.main(this.manifest.name, this.policy.debug === true, (args) => this.run(args));
+    const app = this.manifest.app;
+    const end = app?.kind === 'component' && app.abi === 'preview3';
+    await this.host.main(this.manifest.name, this.policy.debug === true, (args) => this.run(args), end);
   }
 
   /** Fetch what the snapshots need up front where files cannot be read synchronously. */
@@ -240,8 +261,15 @@ export class Bundle {
 
   private face<K extends keyof Faces>(name: K): NonNullable<Faces[K]> {
     const f = this.faces[name];
-    if (!f) throw new BundleError(`${this.manifest.name} was composed without the ${name} face (it serves a ${name === 'preview1' ? 'component' : 'core module'}); compose without the app for an adapter with both`);
+    if (!f) throw new BundleError(`${this.manifest.name} was composed without the ${name} face (it serves ${this.serves()}); compose without the app for an adapter with preview1 and preview2`);
     return f as NonNullable<Faces[K]>;
+  }
+
+  /** What this bundle's face serves, for a message. */
+  private serves(): string {
+    const app = this.manifest.app;
+    if (!app) return 'core modules and 0.2 components';
+    return app.kind === 'module' ? 'a core module' : app.abi === 'preview3' ? 'a WASI 0.3 component' : 'a component';
   }
 
   private async compile(file: string): Promise<WebAssembly.Module> {

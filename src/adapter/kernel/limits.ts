@@ -6,7 +6,7 @@
  *   `open-files` (stdio and preopens count). Closed handles are swept only when the count
  *   is reached, so an ordinary open costs one Set insert.
  * - memory: the faces register each guest memory (`watch`) and, when a limit is set,
- *   wrap the guest's imports so every host call checks first (`guardImports`); past the
+ *   wrap the guest's host imports so every host call checks first (`guardImports`); past the
  *   limit the guest traps with a LimitTrap. Memory grown by the guest is seen at its next
  *   host call, not at the `memory.grow` itself.
  * - bytes: stdout, stderr and host-file writes draw on ByteQuotas (virtual-fs/quota.ts).
@@ -83,7 +83,11 @@ export class Limits {
 
   /**
    * The guest's imports with a memory check before every host call; the same object when
-   * no memory limit is set, so an unlimited guest pays nothing.
+   * no memory limit is set, so an unlimited guest pays nothing. Only host (JS) functions
+   * are wrapped: another core instance's export (jco links its instances through imports)
+   * is no host call, and a JS frame around it would break JSPI, which cannot suspend
+   * through JS frames (a 0.3 component's async import called through it would trap). JSPI's
+   * own `WebAssembly.Suspending` imports are objects, not functions, and pass as they are.
    */
   guardImports<T extends Record<string, unknown>>(imports: T): T {
     if (this.memoryBytes === undefined) return imports;
@@ -92,7 +96,7 @@ export class Limits {
       if (ns === null || typeof ns !== 'object') { out[name] = ns; continue; }
       const wrapped: Record<string, unknown> = {};
       for (const [k, f] of Object.entries(ns as Record<string, unknown>)) {
-        wrapped[k] = typeof f === 'function'
+        wrapped[k] = typeof f === 'function' && !isWasmFunction(f)
           ? (...args: unknown[]) => { this.checkMemory(); return (f as (...a: unknown[]) => unknown)(...args); }
           : f;
       }
@@ -107,4 +111,12 @@ export class Limits {
     for (const v of Object.values(instance.exports)) if (v instanceof WebAssembly.Memory) this.watch(v);
     return instance;
   };
+}
+
+/**
+ * An exported WebAssembly function: its `name` is its function index (the JS API spec sets
+ * it so), which no host function of ours or jco's has.
+ */
+function isWasmFunction(f: { name: string }): boolean {
+  return /^\d+$/.test(f.name);
 }

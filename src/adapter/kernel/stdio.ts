@@ -19,6 +19,12 @@ export interface OutputSink {
 /** Where guest input comes from. `read` blocks until data or EOF; null is EOF. */
 export interface InputSource {
   read(max: number): Uint8Array | null;
+  /**
+   * The same read without blocking the thread, where the source can wait for input
+   * asynchronously (a WASI 0.3 stdin stream reads this way, so the guest's other tasks
+   * and the host's I/O go on meanwhile).
+   */
+  readAsync?(max: number): Promise<Uint8Array | null>;
   /** True when a read would not block. */
   ready?(): boolean;
   isTerminal?(): boolean;
@@ -64,17 +70,55 @@ export class StdinHandle extends Handle {
     this.readable = true;
     this.pinned = true;
   }
+  /** Bytes an asynchronous read brought in after its reader had gone: the next read's first. */
+  private leftover: Uint8Array | undefined;
+
   override stat(): Stat { return { ...EPOCH_STAT }; }
   override read(dst: Uint8Array): number {
     if (this.mode === 'deny') fail('notcapable', 'denied by policy: stdio.stdin = "deny"');
     if (this.mode === 'ignore' || !this.source || dst.byteLength === 0) return 0;
-    const chunk = this.source.read(dst.byteLength);
+    const chunk = this.takeLeftover(dst.byteLength) ?? this.source.read(dst.byteLength);
     if (chunk === null) return 0;
     dst.set(chunk);
     return chunk.byteLength;
   }
+
+  /** Whether `readAsync` waits without blocking the thread (the source can). */
+  get readsAsync(): boolean {
+    return this.mode === 'allow' && typeof this.source?.readAsync === 'function';
+  }
+
+  /** Up to `max` bytes, null at the end; waits asynchronously where the source can, else reads as `read` does. */
+  async readAsync(max: number): Promise<Uint8Array | null> {
+    if (this.mode === 'deny') fail('notcapable', 'denied by policy: stdio.stdin = "deny"');
+    if (this.mode === 'ignore' || !this.source || max === 0) return null;
+    const left = this.takeLeftover(max);
+    if (left) return left;
+    return this.source.readAsync ? this.source.readAsync(max) : this.source.read(max);
+  }
+
+  /** Give back bytes read for a reader that is gone; the next read starts with them. */
+  unread(bytes: Uint8Array): void {
+    if (bytes.byteLength === 0) return;
+    if (!this.leftover) {
+      this.leftover = bytes.slice();
+      return;
+    }
+    const joined = new Uint8Array(bytes.byteLength + this.leftover.byteLength);
+    joined.set(bytes);
+    joined.set(this.leftover, bytes.byteLength);
+    this.leftover = joined;
+  }
+
+  private takeLeftover(max: number): Uint8Array | undefined {
+    const left = this.leftover;
+    if (!left) return undefined;
+    const out = left.subarray(0, max);
+    this.leftover = left.byteLength > max ? left.subarray(max) : undefined;
+    return out;
+  }
   override readReady(): boolean {
-    return this.mode !== 'allow' || !this.source || (this.source.ready?.() ?? true);
+    return this.mode !== 'allow' || !this.source || this.leftover !== undefined || (this.source.ready?.() ?? true);
   }
   override isTerminal(): boolean { return this.mode === 'allow' && (this.source?.isTerminal?.() ?? false); }
 }

@@ -1,6 +1,7 @@
 /**
  * Node stdio for guests: sinks and a source over host file descriptors, all synchronous
- * (the guest calls synchronously; Node 20 has no JSPI).
+ * (the guest calls synchronously; Node 20 has no JSPI), and the source's asynchronous read
+ * for WASI 0.3 stdin streams (`FdSource.readAsync`).
  *
  * Output coalescing. A guest that calls fd_write once per tiny piece (Rust's line-buffered
  * stdout, hand-written WAT, unbuffered C) pays one write(2) each: ~0.66 µs per 16-byte write
@@ -251,6 +252,34 @@ export class FdSource implements InputSource {
         backoff = Math.min(backoff * 2, 20);
       }
     }
+  }
+
+  /**
+   * `read` on libuv's thread pool: the event loop (the guest's other tasks, the host's
+   * I/O, timers) runs while it waits. EAGAIN is waited out with a timer, not Atomics.wait.
+   */
+  readAsync(max: number): Promise<Uint8Array | null> {
+    if (this.eof || max <= 0) return Promise.resolve(this.eof ? null : new Uint8Array(0));
+    this.group?.settle();
+    const dst = new Uint8Array(Math.min(max, 1 << 20));
+    return new Promise((resolve, reject) => {
+      let backoff = 1;
+      const attempt = (): void => fs.read(this.fd, dst, 0, dst.byteLength, null, (err, n) => {
+        if (err) {
+          if ((err as { code?: unknown }).code === 'EOF') return resolve(null);
+          if (!isAgain(err)) return reject(fromHostError(err));
+          setTimeout(attempt, backoff);
+          backoff = Math.min(backoff * 2, 20);
+          return;
+        }
+        if (n === 0) {
+          if (!this.isTerminal()) this.eof = true;
+          return resolve(null);
+        }
+        resolve(dst.subarray(0, n));
+      });
+      attempt();
+    });
   }
 
   ready(): boolean {

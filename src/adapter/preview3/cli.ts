@@ -5,7 +5,8 @@
  */
 import { WasiError } from '../../virtual-fs/errors.js';
 import type { Handle } from '../../virtual-fs/handle.js';
-import { CHUNK, drain, OK, producer, type Ctx, type GuestStream, type Result } from './context.js';
+import type { StdinHandle } from '../kernel/stdio.js';
+import { asyncProducer, CHUNK, drain, OK, producer, type Ctx, type GuestStream, type Result } from './context.js';
 
 /** A terminal (wasi:cli/terminal-input@0.3); it has no methods. */
 export class TerminalInput {}
@@ -19,7 +20,23 @@ function cliError(e: unknown): string {
   throw e;
 }
 
-function readStdin(ctx: Ctx, handle: Handle): [Iterable<Uint8Array>, Promise<Result>] {
+/**
+ * A stream over the kernel's stdin. Where the source can wait without blocking (Node's fd
+ * 0: FdSource.readAsync), reads are asynchronous and the guest's other tasks run while one
+ * waits; elsewhere (a buffer, a custom source) they are synchronous, as for every ABI.
+ */
+function readStdin(ctx: Ctx, handle: StdinHandle): [Iterable<Uint8Array> | AsyncIterable<Uint8Array>, Promise<Result>] {
+  if (handle.readsAsync) {
+    return asyncProducer(
+      async () => {
+        ctx.kernel.flush();
+        const bytes = await handle.readAsync(CHUNK);
+        return bytes === null || bytes.byteLength === 0 ? null : bytes;
+      },
+      (e) => cliError(e),
+      (bytes) => handle.unread(bytes),
+    );
+  }
   return producer(
     () => {
       // A prompt written before a blocking read must be visible while the guest waits.

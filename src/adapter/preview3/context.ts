@@ -141,6 +141,44 @@ export function producer<T>(
 }
 
 /**
+ * `producer` for a source that waits asynchronously: an async iterable (jco pulls it only as
+ * the guest reads, so other tasks run while a read waits). An item that arrives after the
+ * guest dropped the stream goes to `unread`, so no input is lost to a reader that left.
+ */
+export function asyncProducer<T>(
+  next: () => Promise<T | null>,
+  fail: (e: unknown) => unknown,
+  unread: (item: T) => void,
+): [AsyncIterable<T>, Promise<Result>] {
+  const result = new Settle<Result>();
+  let finished = false;
+  const end = (r: Result): IteratorResult<T> => {
+    finished = true;
+    result.resolve(r);
+    return { done: true, value: undefined };
+  };
+  const iterator: AsyncIterableIterator<T> = {
+    async next(): Promise<IteratorResult<T>> {
+      if (finished) return { done: true, value: undefined };
+      let item: T | null;
+      try {
+        item = await next();
+      } catch (e) {
+        return end({ tag: 'err', val: fail(e) });
+      }
+      if (finished) {
+        if (item !== null) unread(item);
+        return { done: true, value: undefined };
+      }
+      return item === null ? end(OK) : { done: false, value: item };
+    },
+    return: async (): Promise<IteratorResult<T>> => end(OK),
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  return [iterator, result.promise];
+}
+
+/**
  * Count of guest streams the host is draining. jco hands the host a chunk only after the
  * guest's slice that wrote it has returned, by which time the guest may already have
  * called the host again (`stat` after an append completed): such calls first let the

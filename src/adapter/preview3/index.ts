@@ -18,6 +18,7 @@ import { Drains, type Ctx } from './context.js';
 import { createFilesystem } from './filesystem.js';
 import { createRandom } from './random.js';
 import { createNetwork, type Network3 } from './network.js';
+import { traceNamespaces3 } from './trace.js';
 
 import { WASI_P3_VERSION } from './version.js';
 
@@ -32,11 +33,11 @@ export function createPreview3(kernel: Kernel, options: Preview3Options = {}): I
   const p2 = createPreview2(kernel, options);
   const ctx: Ctx = { kernel, drains: new Drains() };
   const getDirectories = p2['wasi:filesystem/preopens']!['getDirectories'] as () => [Descriptor2, string][];
+  // stdio, clocks and random traced here; the file system by the 0.2 descriptors it delegates to.
+  const plain = { ...createCli(ctx), ...createClocks(ctx), ...createRandom(ctx) };
   const p3: Record<string, Namespace> = {
-    ...createCli(ctx),
-    ...createClocks(ctx),
+    ...(kernel.trace ? traceNamespaces3(kernel.trace, plain) : plain),
     ...createFilesystem(ctx, getDirectories),
-    ...createRandom(ctx),
     ...createNetwork(ctx, options.network3),
   };
   const out: ImportObject = { ...p2 };

@@ -10,42 +10,23 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readComponent } from '../../inspect/component-binary.js';
-import { ExitSignal } from '../kernel/exit.js';
 import { Kernel, type KernelOptions } from '../kernel/index.js';
 import type { ComponentExports } from '../preview2/run-exports.js';
-import { isRunError, NotACommandError } from '../preview2/run-exports.js';
 import { ComponentLoadError, transpileComponent, type TranspiledComponent } from '../preview2/transpile.js';
 import { loadNetwork } from '../preview2/network-node.js';
 import { createPreview3, type Network3 } from './index.js';
+import { hasJspi, isRun3, JspiMissingError, networkWants, runToCompletion3, unprovided } from './run.js';
 import { loadNetwork3 } from './network-node.js';
 import type { ImportObject } from '../preview2/index.js';
 
-const RUN_P3 = /^wasi:cli\/run@0\.3\./;
+export { hasJspi, JspiMissingError, runToCompletion3 } from './run.js';
 
 /** True when the component exports a WASI 0.3 `wasi:cli/run` (read from the binary, no transpile). */
 export function isPreview3Command(bytes: Uint8Array): boolean {
   try {
-    return readComponent(bytes).exports.some((e) => RUN_P3.test(e.name));
+    return readComponent(bytes).exports.some((e) => isRun3(e.name));
   } catch {
     return false;
-  }
-}
-
-/** The engine has JSPI, which WASI 0.3's async calls need. */
-export function hasJspi(): boolean {
-  const wa = WebAssembly as unknown as Record<string, unknown>;
-  return typeof wa['Suspending'] === 'function' && typeof wa['promising'] === 'function';
-}
-
-/** A 0.3 component on an engine without JSPI: one line saying what is needed. */
-export class JspiMissingError extends Error {
-  readonly userFacing = true;
-  constructor() {
-    super(
-      'this component uses WASI 0.3 (async), which needs JSPI (WebAssembly.Suspending); '
-      + `this is Node ${process.versions.node}: run it on Node >= 25`,
-    );
-    this.name = 'JspiMissingError';
   }
 }
 
@@ -53,13 +34,16 @@ type GeneratedModule = {
   instantiate(
     getCoreModule: (name: string) => WebAssembly.Module,
     imports: ImportObject,
+    instantiateCore?: InstantiateCore,
   ): Promise<ComponentExports>;
 };
 
 interface Loaded3 {
   transpiled: TranspiledComponent;
-  instantiate(imports: ImportObject): Promise<ComponentExports>;
+  instantiate(imports: ImportObject, instantiateCore?: InstantiateCore): Promise<ComponentExports>;
 }
+
+type InstantiateCore = (module: WebAssembly.Module, imports?: WebAssembly.Imports) => WebAssembly.Instance;
 
 const loaded = new Map<string, Promise<Loaded3>>();
 
@@ -78,12 +62,17 @@ async function load(bytes: Uint8Array, cacheDir: string | undefined): Promise<Lo
         if (!m) throw new Error(`the generated component asked for an unknown core module "${name}"`);
         return m;
       };
-      return { transpiled: t, instantiate: (imports: ImportObject) => mod.instantiate(getCoreModule, imports) };
+      return { transpiled: t, instantiate: (imports, core) => mod.instantiate(getCoreModule, imports, core) };
     })();
     loaded.set(t.jsFile, p);
     p.catch(() => loaded.delete(t.jsFile));
   }
   return p;
+}
+
+/** Transpile (cached) and compile a 0.3 component ahead of its run: a timed run's worker starts the guest's clock after this. */
+export async function loadComponent3(bytes: Uint8Array, cacheDir?: string): Promise<void> {
+  await load(bytes, cacheDir);
 }
 
 export interface Instantiate3Options {
@@ -106,41 +95,16 @@ export async function instantiateComponent3(
   if (!hasJspi()) throw new JspiMissingError();
   const l = await load(bytes, options.cacheDir);
   const wanted = l.transpiled.imports;
-  const sockets = kernel.allows('sockets') && wanted.some((i) => i.startsWith('wasi:sockets/'));
-  const http = wanted.some((i) => i.startsWith('wasi:http/'));
-  const network3 = options.network3 ?? (sockets || http ? await loadNetwork3({ sockets, http }) : undefined);
-  // The 0.2 sockets / http a 0.3 component may also import come from preview2-shim, as for 0.2 components.
-  const p2sockets = sockets && wanted.some((i) => /^wasi:sockets\/(tcp|udp|network|instance-network)/.test(i));
-  const network = p2sockets ? await loadNetwork({ sockets: true, http: false }) : undefined;
+  const want = networkWants(wanted, kernel);
+  const network3 = options.network3 ?? (want.sockets || want.http ? await loadNetwork3(want) : undefined);
+  // The 0.2 sockets a 0.3 component may also import come from preview2-shim, as for 0.2 components.
+  const network = want.sockets2 ? await loadNetwork({ sockets: true, http: false }) : undefined;
   const imports = createPreview3(kernel, { network3, ...(network ? { network } : {}) });
-  const missing = wanted.filter((i) => !(i in imports));
+  const missing = unprovided(imports, wanted);
   if (missing.length > 0) {
     throw new ComponentLoadError(`it imports ${missing.join(', ')}, which wasi-virt does not provide`);
   }
-  return { exports: await l.instantiate(imports), imports };
-}
-
-/** The async `run` of the component's `wasi:cli/run@0.3…` export. */
-export function runExport3(exports: ComponentExports): () => Promise<unknown> {
-  for (const [name, value] of Object.entries(exports)) {
-    if (!RUN_P3.test(name)) continue;
-    const run = (value as { run?: unknown } | undefined)?.run;
-    if (typeof run === 'function') return run as () => Promise<unknown>;
-  }
-  throw new NotACommandError('the component does not export wasi:cli/run@0.3 (it is not a 0.3 command)');
-}
-
-/** Await `run` and map how it ended to an exit code (0 ok, 1 err, an exit call's code); traps propagate. */
-export async function runToCompletion3(exports: ComponentExports): Promise<number> {
-  const run = runExport3(exports);
-  try {
-    await run();
-    return 0;
-  } catch (e) {
-    if (e instanceof ExitSignal) return e.code;
-    if (isRunError(e)) return 1;
-    throw e;
-  }
+  return { exports: await l.instantiate(imports, kernel.limits.instantiateCore), imports };
 }
 
 export interface RunComponent3Options extends KernelOptions, Instantiate3Options {}
