@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CASES_DIR, checkCase, cleanup, readCase } from './helpers/cases.js';
+import { type Abi, CASES_DIR, checkCase, cleanup, readCase } from './helpers/cases.js';
 import { ROOT } from './helpers/guests.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wv-bad-cases-'));
@@ -22,7 +22,7 @@ function write(name: string, text: string): string {
   return file;
 }
 
-async function failure(name: string, text: string, abi: 'preview1' | 'preview2'): Promise<string> {
+async function failure(name: string, text: string, abi: Abi): Promise<string> {
   const c = readCase(write(name, text));
   try {
     await checkCase(c, abi);
@@ -41,7 +41,7 @@ host = "none"
 [expect]
 env = [["A", "1"]]
 `;
-  for (const abi of ['preview1', 'preview2'] as const) {
+  for (const abi of ['preview1', 'preview2', 'preview3'] as const) {
     it(`expect.env on ${abi}`, async () => {
       expect(await failure('wrong-env.toml', wrongEnv, abi)).toBe(`wrong-env.toml [${abi}] expect.env: expected [["A","1"]] got []`);
     });
@@ -175,6 +175,12 @@ stdout = "argc=1\\n"
         ]);
       }
     }
+    // preview3 through `wasi-virt run` on Node 26 (bundles do not run 0.3 yet): the 0.3
+    // guest calls exit-with-code, so its code survives.
+    expect((await failure('child.toml', text('cli = true'), 'preview3')).split('\n')).toEqual([
+      'child.toml [preview3] expect.exit-code: expected 0 got 3 (stdout "argc=2\\nargv[0]=args.wasm\\nargv[1]=--exit=3\\n")',
+      'child.toml [preview3] expect.stdout: expected "argc=1\\n" got "argc=2\\nargv[0]=args.wasm\\nargv[1]=--exit=3\\n"',
+    ]);
   });
 
   it('expect.encapsulation: env left unvirtualized reaches the host', async () => {
@@ -207,6 +213,20 @@ imports.disallowed = ["wasi:random/"]
       expect(lines[0]).toBe(`imports.toml [${abi}] expect.imports.required: expected an import matching "wasi:clocks/wall-clock" to reach the host, but none does`);
       expect(lines[1]).toMatch(new RegExp(`^imports\\.toml \\[${abi}\\] expect\\.imports\\.disallowed: expected nothing matching "wasi:random/" to reach the host, but ${abi === 'preview1' ? 'random \\(via random_get\\)' : 'wasi:random/random@0\\.2\\.\\d+'} does`));
     }
+
+    // preview3: the 0.3 clock-random guest, its imports read from the component.
+    const p3 = (await failure('imports3.toml', `component = "clock-random"
+[virt-opts]
+clocks = { deterministic = {} }
+random = "allow"
+[expect]
+imports.required = ["wasi:clocks/system-clock"]
+imports.disallowed = ["wasi:random/random"]
+`, 'preview3')).split('\n');
+    expect(p3).toEqual([
+      'imports3.toml [preview3] expect.imports.required: expected an import matching "wasi:clocks/system-clock" to reach the host, but none does',
+      'imports3.toml [preview3] expect.imports.disallowed: expected nothing matching "wasi:random/random" to reach the host, but wasi:random/random@0.3.0-rc-2026-03-15 does',
+    ]);
   });
 });
 
@@ -218,8 +238,8 @@ describe('a malformed case fails at its file and line', () => {
     ['bad-host-env.toml', 'component = "get-env"\n\n[host-env]\nA = 1\n[expect]\n', 'bad-host-env.toml:4: host-env.A: expected a string, got 1'],
     ['no-expect.toml', 'component = "stdio"\n', 'no-expect.toml:1: missing table [expect]'],
     ['no-guest.toml', 'component = "nonesuch"\n[expect]\n', 'no-guest.toml:1: component: no tests/components/c/case_nonesuch.c (built) or tests/components/wat/case-nonesuch.wat'],
-    ['bad-abi.toml', 'component = "stdio"\nabi = ["preview3"]\n[expect]\n', 'bad-abi.toml:2: abi[0]: expected "preview1" or "preview2", got "preview3"'],
-    ['native-p1.toml', 'component = "cwd"\n[expect]\n', 'native-p1.toml:1: component: "cwd" is a native preview2 component: give the case abi = ["preview2"]'],
+    ['bad-abi.toml', 'component = "stdio"\nabi = ["preview4"]\n[expect]\n', 'bad-abi.toml:2: abi[0]: expected "preview1", "preview2" or "preview3", got "preview4"'],
+    ['native-p1.toml', 'component = "cwd"\nabi = ["preview1"]\n[expect]\n', 'native-p1.toml:2: abi: "cwd" is a native preview2 component: it does not run on preview1'],
     ['config.toml', 'component = "stdio"\n[host-config]\nx = "y"\n[expect]\n', 'config.toml:2: wasi:config is not supported (out of scope: its virtualization is experimental in WASI-Virt)'],
     ['file-read-no-path.toml', 'component = "file-read"\n[expect]\nfile-read = "x"\n', 'file-read-no-path.toml:3: expect: file-read needs host-fs-path (the path the guest reads)'],
     ['abi-error.toml', 'component = "stdio"\n[expect.preview1]\nerror = "x"\n', 'abi-error.toml:3: expect.preview1: unknown key "error"'],

@@ -3,8 +3,8 @@
  *
  * - `compose = true`: the case's policy and guest go through composeBundle (what
  *   `wasi-virt app.wasm ... -o out` writes), and the bundle runs as `node out/<name>.js`
- *   in a child process from its own temp directory, with exactly `host-env` as its
- *   environment.
+ *   in a child process from its own temp directory (Node 26 for a 0.3 bundle), with
+ *   exactly `host-env` as its environment.
  * - `expect.encapsulation` / `expect.imports`: WASI-Virt inspects the adapter component
  *   it generated (its core module may import nothing outside `[export]`; the composed
  *   world's imports must / must not start with given prefixes). Our wasm is never
@@ -21,6 +21,7 @@ import { inspectApp, type InspectReport } from '../../src/inspect/report.js';
 import type { Facet } from '../../src/inspect/effects.js';
 import type { Policy } from '../../src/policy/types.js';
 import { ensureBuilt } from '../cli/cli.js';
+import { node26 } from './engines.js';
 import type { Abi, Expect, TestCase } from './case-format.js';
 import { childOutcome, guestArgv, guestBytes, resolvePolicy, trackTemp, type Outcome } from './case-run.js';
 
@@ -43,7 +44,8 @@ export async function runComposed(c: TestCase, abi: Abi, scratch: string): Promi
   } catch (e) {
     return { stdout: '', stderr: '', scratch, error: e instanceof Error ? e.message : String(e) };
   }
-  const r = spawnSync(process.execPath, [entry, ...guestArgv(c).slice(1)], {
+  // A WASI 0.3 bundle needs JSPI: Node 26 (tests/helpers/engines.ts).
+  const r = spawnSync(abi === 'preview3' ? node26 : process.execPath, [entry, ...guestArgv(c).slice(1)], {
     cwd: dir, env: { ...c.hostEnv }, input: c.stdin ?? '', encoding: 'utf8', timeout: 60_000,
   });
   return childOutcome(r, scratch);

@@ -18,9 +18,9 @@ import { validatePolicy } from '../../src/policy/validate.js';
 import { buildCli, YargsUsageError } from '../../src/cli/options.js';
 import { prepareArgv, toCliFlags, usageMessage } from '../../src/cli/argv.js';
 import { policyFromFlags } from '../../src/cli/flags.js';
-import { guestKind } from './case-run.js';
+import { guestKind, hasP3Twin } from './case-run.js';
 
-export const ABIS = ['preview1', 'preview2'] as const;
+export const ABIS = ['preview1', 'preview2', 'preview3'] as const;
 export type Abi = (typeof ABIS)[number];
 
 /** What a run must show. Every key is optional; docs/test-cases.md says what each checks. */
@@ -211,22 +211,28 @@ export function readCase(file: string): TestCase {
     const compose = t.compose === undefined ? false : bool(t.compose, ['compose']);
     const cli = t.cli === undefined ? false : bool(t.cli, ['cli']);
     if (compose && cli) throw new PolicyError(['cli'], 'a case runs composed (compose) or through `wasi-virt run` (cli), not both', 'key');
-    let abi: Abi[] = [...ABIS];
-    if (t.abi !== undefined) {
-      abi = strings(t.abi, ['abi']).map((a, i) => {
-        if (!(ABIS as readonly string[]).includes(a)) throw new PolicyError(['abi', i], `expected "preview1" or "preview2", got ${describeValue(a)}`);
-        return a as Abi;
-      });
-      if (abi.length === 0 || new Set(abi).size !== abi.length) throw new PolicyError(['abi'], 'expected one or both of "preview1", "preview2", each once');
-    }
     let kind: ReturnType<typeof guestKind>;
     try {
       kind = guestKind(component);
     } catch (e) {
       throw new PolicyError(['component'], (e as Error).message.replace(/^component "[^"]*": /, ''));
     }
+    // By default, every ABI the guest exists on.
+    const has: Record<Abi, boolean> = { preview1: kind === 'core', preview2: true, preview3: hasP3Twin(component) };
+    let abi: Abi[] = ABIS.filter((a) => has[a]);
+    if (t.abi !== undefined) {
+      abi = strings(t.abi, ['abi']).map((a, i) => {
+        if (!(ABIS as readonly string[]).includes(a)) throw new PolicyError(['abi', i], `expected "preview1", "preview2" or "preview3", got ${describeValue(a)}`);
+        return a as Abi;
+      });
+      if (abi.length === 0 || new Set(abi).size !== abi.length) throw new PolicyError(['abi'], 'expected some of "preview1", "preview2", "preview3", each once');
+    }
     if (kind === 'native-component' && abi.includes('preview1')) {
-      throw new PolicyError(t.abi === undefined ? ['component'] : ['abi'], `"${component}" is a native preview2 component: give the case abi = ["preview2"]`);
+      throw new PolicyError(['abi'], `"${component}" is a native preview2 component: it does not run on preview1`);
+    }
+    const i3 = abi.indexOf('preview3');
+    if (i3 >= 0 && !has.preview3) {
+      throw new PolicyError(['abi', i3], `"${component}" has no WASI 0.3 guest (tests/components/js/case-${component}.js)`);
     }
     const scratch: Record<string, ScratchEntry> = {};
     if (t.scratch !== undefined) {

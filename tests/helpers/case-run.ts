@@ -24,7 +24,9 @@ import type { FsEntry, Policy } from '../../src/policy/types.js';
 import { openHostDir } from '../../src/virtual-fs/host/index.js';
 import { ensureBuilt, MAIN } from '../cli/cli.js';
 import type { Abi, TestCase } from './case-format.js';
-import { COMPONENTS, ROOT, component as wrapComponent, wat } from './guests.js';
+import { COMPONENTS, JS_GUESTS, ROOT, component as wrapComponent, jsGuestFile, wat } from './guests.js';
+import { node26 } from './engines.js';
+import { runP3, stopWorker } from './case-p3.js';
 import { nativeComponent } from '../preview2/native.js';
 
 process.env['WASI_VIRT_CACHE'] ??= join(ROOT, '.cache', 'wasi-virt-test');
@@ -54,12 +56,18 @@ export function guestKind(name: string): 'core' | 'native-component' {
   return existsSync(join(COMPONENTS, 'wat', `case-${name}.wit`)) ? 'native-component' : 'core';
 }
 
+/** The guest has a WASI 0.3 twin, tests/components/js/case-<name>.js (the preview3 leg). */
+export function hasP3Twin(name: string): boolean {
+  return existsSync(join(JS_GUESTS, `case-${name}.js`));
+}
+
 function builtC(name: string): string {
   return join(COMPONENTS, 'c', 'build', `case_${name.replace(/-/g, '_')}.wasm`);
 }
 
 /** The guest as each ABI takes it: the core module, or it wrapped as a component (or a native component). */
 export async function guestBytes(name: string, abi: Abi): Promise<Uint8Array> {
+  if (abi === 'preview3') return new Uint8Array(readFileSync(await jsGuestFile(`case-${name}`)));
   if (guestKind(name) === 'native-component') {
     if (abi === 'preview1') throw new Error(`component "${name}" is a native preview2 component: give the case abi = ["preview2"]`);
     return nativeComponent(`case-${name}`, `case-${name}`, `case-${name}.wit`);
@@ -95,6 +103,7 @@ export function makeScratch(c: TestCase): string {
 
 /** Remove every temp directory made so far. */
 export function cleanup(): void {
+  stopWorker();
   for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
 }
 
@@ -156,6 +165,17 @@ function hostOptions(c: TestCase, policy: Policy, stdout: CaptureSink, stderr: C
 
 export async function inProcess(c: TestCase, abi: Abi, scratch: string): Promise<Outcome> {
   const policy = resolvePolicy(c.policy!, scratch);
+  if (abi === 'preview3') {
+    const r = await runP3({
+      file: await jsGuestFile(`case-${c.component}`),
+      policy,
+      args: guestArgv(c),
+      env: { ...c.hostEnv },
+      stdin: c.stdin ?? '',
+      rootPreopen: !policy.fs || policy.fs['host-preopens'] === true,
+    });
+    return { ...r, scratch };
+  }
   const bytes = await guestBytes(c.component, abi);
   const stdout = new CaptureSink();
   const stderr = new CaptureSink();
@@ -230,7 +250,8 @@ export async function viaCli(c: TestCase, abi: Abi, scratch: string): Promise<Ou
     args.push('--config', config);
   }
   args.push(...(c.cliFlags ?? []).map((f) => f.replaceAll('$SCRATCH', scratch)), app, '--', ...guestArgv(c).slice(1));
-  const r = spawnSync(process.execPath, [MAIN, ...args], {
+  // 0.3 needs JSPI: the CLI runs on Node 26 for preview3, on the suite's Node otherwise.
+  const r = spawnSync(abi === 'preview3' ? node26 : process.execPath, [MAIN, ...args], {
     cwd: ROOT, env: { ...c.hostEnv }, input: c.stdin ?? '', encoding: 'utf8', timeout: 60_000,
   });
   return childOutcome(r, scratch);

@@ -76,8 +76,28 @@ function versionOfTranspiler(): string {
  */
 export type Instantiation = 'sync' | 'async';
 
+/**
+ * WASI 0.3 functions the 0.3 face answers with a promise. Components declare them `async`
+ * (jco's WIT, wasm32-wasip3 programs) or, built against wasmtime 47's WIT of the same
+ * version (componentize-qjs 0.4.5 checks a guest against it), as plain functions, which
+ * jco would lower synchronously and hand our promise to the guest as the result. Named
+ * here, a sync-typed one is called through JSPI and awaited; an async-typed one is
+ * unaffected (checked on the wasi-testsuite programs).
+ */
+const P3 = '0.3.0-rc-2026-03-15';
+const ASYNC_HOST_IMPORTS = [
+  ...['advise', 'sync-data', 'get-flags', 'get-type', 'set-size', 'set-times', 'sync', 'create-directory-at',
+    'stat', 'stat-at', 'set-times-at', 'link-at', 'open-at', 'readlink-at', 'remove-directory-at', 'rename-at',
+    'symlink-at', 'unlink-file-at', 'is-same-object', 'metadata-hash', 'metadata-hash-at']
+    .map((m) => `wasi:filesystem/types@${P3}#[method]descriptor.${m}`),
+  `wasi:clocks/monotonic-clock@${P3}#wait-until`,
+  `wasi:clocks/monotonic-clock@${P3}#wait-for`,
+];
+
 function optionsFor(instantiation: Instantiation) {
-  return instantiation === 'sync' ? TRANSPILE_OPTIONS : { ...TRANSPILE_OPTIONS, instantiation };
+  return instantiation === 'sync'
+    ? TRANSPILE_OPTIONS
+    : { ...TRANSPILE_OPTIONS, instantiation, asyncMode: 'jspi' as const, asyncImports: ASYNC_HOST_IMPORTS };
 }
 
 export function componentKey(bytes: Uint8Array, instantiation: Instantiation = 'sync'): string {
