@@ -103,14 +103,25 @@ export async function run(report) {
       report({ name: '  same', ours, peer: wasi, unit: 'µs/call', peerName: 'node:wasi (the core module, no adapter)' });
     }
     const inst = await child('ours', 'instantiate', 200, work);
-    const instWasi = await child('wasi', 'instantiate', 200, work);
+    // Node 20's WASI sometimes dies with SIGSEGV after ~1,000-2,000 instances in one process
+    // (reproduced with node:wasi alone): a crashed peer child is run again, and the note says so.
+    let crashes = 0;
+    let instWasi;
+    for (;;) {
+      try {
+        instWasi = await child('wasi', 'instantiate', 200, work);
+        break;
+      } catch (e) {
+        if (!/child exited null/.test(String(e)) || ++crashes > 3) throw e;
+      }
+    }
     report({
       name: 'instantiate + run of hello (x200, per run)',
       ours: inst,
       peer: instWasi,
       unit: 'µs/run',
       peerName: 'node:wasi: instantiate + _start of the core module',
-      note: 'module compiled (and transpiled) once on both sides; one child each',
+      note: `module compiled (and transpiled) once on both sides; one child each${crashes ? `; node:wasi's child crashed (signal) ${crashes}x and was run again` : ''}`,
     });
   } finally {
     rmSync(work, { recursive: true, force: true });
