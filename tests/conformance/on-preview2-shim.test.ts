@@ -1,0 +1,3 @@
+import { conformanceOn } from './suite.js';
+
+conformanceOn('jco+preview2-shim');

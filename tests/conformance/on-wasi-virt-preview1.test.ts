@@ -1,0 +1,3 @@
+import { conformanceOn } from './suite.js';
+
+conformanceOn('wasi-virt run (preview1)');
