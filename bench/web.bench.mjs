@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+const CLI = join(ROOT, 'dist', 'cli', 'main.cjs');
 const HELLO = join(ROOT, 'tests', 'components', 'wat', 'hello.wat');
 const DENO = join(ROOT, 'node_modules', 'deno', 'deno');
 const BUN = join(ROOT, 'node_modules', 'bun', 'bin', 'bun.exe');

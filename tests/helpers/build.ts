@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-export const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
+/** The package's bin (scripts/build-one-script.mjs), what the tests spawn. */
+export const MAIN = join(ROOT, 'dist', 'cli', 'main.cjs');
+/** tsc's output of src/cli/main.ts, for the staleness check. */
+const TSC_MAIN = join(ROOT, 'dist', 'cli', 'main.js');
 
 function newest(dir: string): number {
   let t = 0;
@@ -25,7 +28,7 @@ const WEB = join(ROOT, 'dist', 'inline', 'module.js');
 const ONE_SCRIPT = join(ROOT, 'dist', 'one-script', 'wasi.cjs');
 
 export function distIsStale(): boolean {
-  const [built, web, one] = [MAIN, WEB, ONE_SCRIPT].map((f) => statSync(f, { throwIfNoEntry: false }));
+  const [built, web, one] = [TSC_MAIN, WEB, ONE_SCRIPT].map((f) => statSync(f, { throwIfNoEntry: false }));
   return !built || !web || !one || built.mtimeMs < newest(join(ROOT, 'src')) || web.mtimeMs < built.mtimeMs || one.mtimeMs < web.mtimeMs;
 }
 

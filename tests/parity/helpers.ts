@@ -19,7 +19,7 @@ export interface Proc {
   stderr: string;
 }
 
-/** `node dist/cli/main.js ...args` in `cwd`. */
+/** `node dist/cli/main.cjs ...args` (the bin) in `cwd`. */
 export function wasiVirt(args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}): Proc {
   const r = spawnSync(process.execPath, [MAIN, ...args], {
     cwd: options.cwd ?? ROOT,

@@ -1,5 +1,5 @@
 /**
- * Run the built CLI (dist/cli/main.js) in a child process (dist/ is built by `npm test`'s
+ * Run the built CLI (dist/cli/main.cjs, the bin) in a child process (dist/ is built by `npm test`'s
  * pretest, or by the vitest global setup when a file runs alone).
  */
 import { spawnSync } from 'node:child_process';

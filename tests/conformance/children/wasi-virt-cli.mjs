@@ -5,7 +5,7 @@
 // argv: <wasm path> <JSON {args, env, dirs: {guest: host}}>
 import { withLazySegmenter } from '../../../dist/cli/lazy-segmenter.js';
 
-// As the bin (dist/cli/main.js) loads it: see src/cli/lazy-segmenter.ts.
+// As the bin (dist/cli/main.cjs) loads it: see src/cli/lazy-segmenter.ts.
 const { main } = await withLazySegmenter(() => import('../../../dist/cli/program.js'));
 
 const [wasmPath, configJson] = process.argv.slice(2);
