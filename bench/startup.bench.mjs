@@ -87,8 +87,9 @@ export async function run(report, { tmpdir: temp } = {}) {
   });
 
   const specs = {
-    root: pathToFileURL(join(ROOT, 'dist', 'node.js')).href,
-    wasi: pathToFileURL(join(ROOT, 'dist', 'wasi.js')).href,
+    // As a user imports it: the package's own name (its exports map), from its directory.
+    root: 'wasi-virt',
+    wasi: pathToFileURL(join(ROOT, 'dist', 'wasi.cjs')).href,
     node: 'node:wasi',
   };
   const t = { root: [], wasi: [], node: [] };

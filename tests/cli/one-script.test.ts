@@ -117,6 +117,15 @@ describe('the library entries as one script', () => {
     });
   }
 
+  it('the package entry is CommonJS (no ES module loader for an importer): named ES imports and require both see it', () => {
+    const pkg = JSON.parse(readFileSync(join(DIST, '..', 'package.json'), 'utf8')) as { exports: { '.': { node: { default: string } } } };
+    expect(pkg.exports['.'].node.default).toBe('./dist/node.cjs');
+    const esm = spawnSync(process.execPath, ['--input-type=module', '-e', "import { WASI, WasiVirt } from 'wasi-virt'; process.stdout.write(typeof WASI + typeof WasiVirt);"], { cwd: join(DIST, '..'), encoding: 'utf8' });
+    expect(esm).toMatchObject({ status: 0, stdout: 'functionfunction', stderr: '' });
+    const cjs = spawnSync(process.execPath, ['-e', "const { WASI } = require('wasi-virt'); const { WASI: same } = require('./dist/node.cjs'); process.stdout.write(String(WASI === same));"], { cwd: join(DIST, '..'), encoding: 'utf8' });
+    expect(cjs).toMatchObject({ status: 0, stdout: 'true', stderr: '' });
+  });
+
   it('runs a module through the one-script WASI class with its policy, as the tree does', () => {
     const probe = [
       `import { WASI } from ${JSON.stringify(join(DIST, 'wasi.js'))};`,
