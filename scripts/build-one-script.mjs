@@ -152,14 +152,20 @@ async function oneScript(entry, name) {
  * entry spares an importer Node's ES module loader reading our files (~10 ms of an import).
  */
 async function loaderCjs() {
+  await commonJsFile(join('util', 'one-script.js'), join('util', 'one-script.cjs'));
+}
+
+/** `entry` of dist/ and what it imports as one CommonJS file `out` of dist/. */
+async function commonJsFile(entry, out, options = {}) {
   await build({
-    entryPoints: [join(dist, 'util', 'one-script.js')],
+    entryPoints: [join(dist, entry)],
     bundle: true,
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    outfile: join(dist, 'util', 'one-script.cjs'),
+    outfile: join(dist, out),
     logLevel: 'error',
+    ...options,
   });
 }
 
@@ -200,18 +206,11 @@ async function libraryEntry(name) {
  * ES module loader, ~10-20 ms of a `wasi-virt run`). It loads one-script/cli.cjs.
  */
 async function bin() {
-  await build({
-    entryPoints: [join(dist, 'cli', 'main.js')],
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
+  await commonJsFile(join('cli', 'main.js'), join('cli', 'main.cjs'), {
     // The module tree is only the fallback of a build without the one script.
     external: ['./program.js'],
     define: { 'import.meta.url': '__wasiVirtBinUrl' },
     banner: { js: 'const __wasiVirtBinUrl = require("node:url").pathToFileURL(__filename).href;' },
-    outfile: join(dist, 'cli', 'main.cjs'),
-    logLevel: 'error',
   });
 }
 

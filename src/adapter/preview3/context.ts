@@ -105,6 +105,19 @@ export class Settle<T> {
   }
 }
 
+// A fresh object each time, as before: jco may keep what an iterator returns.
+const done = (): IteratorResult<never> => ({ done: true, value: undefined });
+
+/** How a host-written stream ended: `end` settles its result once and marks it finished. */
+class StreamEnd extends Settle<Result> {
+  finished = false;
+  end(r: Result): IteratorResult<never> {
+    this.finished = true;
+    this.resolve(r);
+    return done();
+  }
+}
+
 /**
  * A host-written stream plus the `future<result<_, E>>` that reports how it ended. The
  * future settles on every path: at the end of the data, on a failure, and when the
@@ -115,26 +128,20 @@ export function producer<T>(
   next: () => T | null,
   fail: (e: unknown) => unknown,
 ): [Iterable<T>, Promise<Result>] {
-  const result = new Settle<Result>();
-  let finished = false;
-  const end = (r: Result): IteratorResult<T> => {
-    finished = true;
-    result.resolve(r);
-    return { done: true, value: undefined };
-  };
+  const result = new StreamEnd();
   const iterator: IterableIterator<T> = {
     next(): IteratorResult<T> {
-      if (finished) return { done: true, value: undefined };
+      if (result.finished) return done();
       let item: T | null;
       try {
         item = next();
       } catch (e) {
-        return end({ tag: 'err', val: fail(e) });
+        return result.end({ tag: 'err', val: fail(e) });
       }
-      return item === null ? end(OK) : { done: false, value: item };
+      return item === null ? result.end(OK) : { done: false, value: item };
     },
     // The guest dropped the stream early: nothing failed.
-    return: (): IteratorResult<T> => end(OK),
+    return: (): IteratorResult<T> => result.end(OK),
     [Symbol.iterator]: () => iterator,
   };
   return [iterator, result.promise];
@@ -150,29 +157,23 @@ export function asyncProducer<T>(
   fail: (e: unknown) => unknown,
   unread: (item: T) => void,
 ): [AsyncIterable<T>, Promise<Result>] {
-  const result = new Settle<Result>();
-  let finished = false;
-  const end = (r: Result): IteratorResult<T> => {
-    finished = true;
-    result.resolve(r);
-    return { done: true, value: undefined };
-  };
+  const result = new StreamEnd();
   const iterator: AsyncIterableIterator<T> = {
     async next(): Promise<IteratorResult<T>> {
-      if (finished) return { done: true, value: undefined };
+      if (result.finished) return done();
       let item: T | null;
       try {
         item = await next();
       } catch (e) {
-        return end({ tag: 'err', val: fail(e) });
+        return result.end({ tag: 'err', val: fail(e) });
       }
-      if (finished) {
+      if (result.finished) {
         if (item !== null) unread(item);
-        return { done: true, value: undefined };
+        return done();
       }
-      return item === null ? end(OK) : { done: false, value: item };
+      return item === null ? result.end(OK) : { done: false, value: item };
     },
-    return: async (): Promise<IteratorResult<T>> => end(OK),
+    return: async (): Promise<IteratorResult<T>> => result.end(OK),
     [Symbol.asyncIterator]: () => iterator,
   };
   return [iterator, result.promise];
